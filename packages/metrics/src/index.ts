@@ -1,0 +1,2 @@
+/** The name this package is published under. */
+export const packageName = '@relay/metrics';

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Packaging smoke test: pack every library package as npm would publish it, install the tarballs into a
+// throw-away consumer project outside the workspace, then load each one with `import` (ESM) and `require` (CJS).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const packagesDirectory = join(root, 'packages');
+const libraries = readdirSync(packagesDirectory)
+  .map((folder) => join(packagesDirectory, folder))
+  .map((directory) => ({ directory, manifest: JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) }))
+  .filter(({ manifest }) => !manifest.private);
+
+const workDirectory = mkdtempSync(join(tmpdir(), 'relay-pack-smoke-'));
+const tarballDirectory = join(workDirectory, 'tarballs');
+const consumerDirectory = join(workDirectory, 'consumer');
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+
+try {
+  const tarballs = libraries.map(({ directory, manifest }) => {
+    const output = run('pnpm', ['pack', '--pack-destination', tarballDirectory], directory).trim().split('\n');
+    const tarball = output.at(-1);
+    console.log(`packed ${manifest.name} -> ${tarball}`);
+    return tarball;
+  });
+
+  run('mkdir', ['-p', consumerDirectory], workDirectory);
+  writeFileSync(join(consumerDirectory, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], consumerDirectory);
+
+  for (const { manifest } of libraries) {
+    const esm = run(
+      'node',
+      ['--input-type=module', '-e', `const m = await import('${manifest.name}'); console.log(Object.keys(m).length);`],
+      consumerDirectory,
+    ).trim();
+    const cjs = run(
+      'node',
+      ['-e', `const m = require('${manifest.name}'); console.log(Object.keys(m).length);`],
+      consumerDirectory,
+    ).trim();
+    if (Number(esm) === 0 || Number(cjs) === 0)
+      throw new Error(`${manifest.name}: no exports (esm ${esm}, cjs ${cjs})`);
+    if (esm !== cjs) throw new Error(`${manifest.name}: ESM exports ${esm} names but CJS exports ${cjs}`);
+    console.log(`ok ${manifest.name}: import (ESM) and require (CJS) each give ${esm} exports`);
+  }
+} finally {
+  rmSync(workDirectory, { recursive: true, force: true });
+}

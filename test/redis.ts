@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { describe, inject } from 'vitest';
+
+/** The Redis URL of this run, or undefined when there is none. */
+export function testRedisUrl(): string | undefined {
+  return inject('redisUrl') || undefined;
+}
+
+/** `describe` for suites that need Redis: skipped (loudly, by the global setup) when there is none. */
+export const describeWithRedis = describe.skipIf(!inject('redisUrl'));
+
+/** A key prefix no other test or run can collide with. */
+export function uniqueKeyPrefix(label: string): string {
+  return `relay-test:${label}:${randomUUID().slice(0, 8)}:`;
+}
