@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateClientKey, hashClientKey } from './client-key.js';
+import { ClientRegistry, presentedKey } from './client-registry.js';
+import { StateFile } from './state-file.js';
+
+describe('client keys', () => {
+  it('authenticates a known key by its hash and refuses any other', () => {
+    const key = generateClientKey();
+    const registry = new ClientRegistry([
+      { id: 'team', keyHash: hashClientKey(key), userId: undefined, maxConcurrency: 4 },
+    ]);
+    expect(registry.authenticate(key)?.id).toBe('team');
+    expect(registry.authenticate(`${key}x`)).toBeUndefined();
+    expect(registry.authenticate('')).toBeUndefined();
+  });
+
+  it('reads the key from x-api-key, else from a Bearer authorization', () => {
+    expect(presentedKey({ 'x-api-key': 'k1', authorization: 'Bearer k2' })).toBe('k1');
+    expect(presentedKey({ authorization: 'Bearer k2' })).toBe('k2');
+    expect(presentedKey({ authorization: 'Basic abc' })).toBeUndefined();
+    expect(presentedKey({})).toBeUndefined();
+  });
+
+  it('keeps only hashes in the state file, with owner-only permissions', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'relay-state-')), 'nested', 'state.json');
+    const state = new StateFile(file);
+    const first = state.createClientKey();
+    const second = state.createClientKey('ci');
+    expect(first.id).toBe('client-1');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(first.key);
+    expect(text).not.toContain(second.key);
+    expect(state.read().map((client) => client.keyHash)).toEqual([hashClientKey(first.key), hashClientKey(second.key)]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => state.createClientKey('ci')).toThrow(/exists/);
+  });
+});

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+const urlString = z.url({ protocol: /^https?$/ });
+const proxyUrl = z.url({ protocol: /^(https?|socks5h?)$/ });
+const port = z.number().int().min(0).max(65_535);
+const positiveInteger = z.number().int().positive();
+
+/** One upstream account: exactly one credential, an optional proxy, its priority and concurrency cap. */
+export const accountSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    apiKey: z.string().min(1).optional(),
+    oauthToken: z.string().min(1).optional(),
+    proxy: proxyUrl.optional(),
+    /** Lower numbers are preferred. */
+    priority: z.number().int().default(0),
+    maxConcurrency: positiveInteger.default(64),
+  })
+  .strict()
+  .refine((account) => Boolean(account.apiKey) !== Boolean(account.oauthToken), {
+    message: 'set exactly one of apiKey or oauthToken',
+  });
+
+/** One client of the relay: its key (or only the key's SHA-256 hash), and its concurrency limit. */
+export const clientSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    key: z.string().min(16).optional(),
+    keyHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a hex SHA-256 digest')
+      .optional(),
+    userId: z.string().min(1).optional(),
+    maxConcurrency: positiveInteger.default(32),
+  })
+  .strict()
+  .refine((client) => Boolean(client.key) !== Boolean(client.keyHash), {
+    message: 'set exactly one of key or keyHash',
+  });
+
+export const configSchema = z
+  .object({
+    listen: z
+      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(3000) })
+      .strict()
+      .prefault({}),
+    upstream: z
+      .object({
+        baseUrl: urlString.default('https://api.anthropic.com'),
+        /** Open warm connections at start to these origins (the upstream's own when empty). */
+        warmup: z.boolean().default(true),
+        warmupOrigins: z.array(urlString).default(['https://api.anthropic.com', 'https://console.anthropic.com']),
+        /** PEM file of an extra CA to trust for the upstream (a self-signed test upstream). */
+        caFile: z.string().min(1).optional(),
+        connectTimeoutMs: positiveInteger.default(10_000),
+        /** Time allowed until the upstream's response headers arrive. */
+        headersTimeoutMs: positiveInteger.default(600_000),
+        /** Time allowed between two chunks of the upstream's body. */
+        bodyTimeoutMs: positiveInteger.default(600_000),
+        /** Attempts per client request across accounts (1 = no failover). */
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+        connections: z
+          .object({ min: z.number().int().min(0).default(2), max: positiveInteger.default(100) })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    accounts: z.array(accountSchema).default([]),
+    clients: z.array(clientSchema).default([]),
+    sessions: z
+      .object({
+        store: z.enum(['memory', 'redis', 'hybrid']).default('memory'),
+        redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+        keyPrefix: z.string().min(1).default('relay:'),
+        ttlSeconds: positiveInteger.default(3600),
+        affinityTtlSeconds: positiveInteger.default(1800),
+        /** The relay syncs often (1 s) so that a crash loses at most one second of counters. */
+        syncIntervalMs: positiveInteger.default(1000),
+        maxSessions: positiveInteger.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({ token: z.string().min(16, 'at least 16 characters').optional() })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        bodyBytes: positiveInteger.default(32 * 1024 * 1024),
+        maxHeaderBytes: positiveInteger.default(16 * 1024),
+        /** Time allowed for a client to send its headers (slowloris bound). */
+        headersTimeoutMs: positiveInteger.default(30_000),
+        /** Time allowed for a client to send its whole request. */
+        requestTimeoutMs: positiveInteger.default(120_000),
+        keepAliveTimeoutMs: positiveInteger.default(72_000),
+      })
+      .strict()
+      .prefault({}),
+    state: z
+      .object({ file: z.string().min(1).default('.relay/state.json') })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    shutdown: z
+      .object({ graceMs: positiveInteger.default(30_000) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The validated relay configuration, every default filled in. */
+export type RelayConfig = z.output<typeof configSchema>;
+/** What a config file or the environment may say: any subset of the fields. */
+export type RelayConfigInput = z.input<typeof configSchema>;
+export type AccountConfig = z.output<typeof accountSchema>;
+export type ClientConfig = z.output<typeof clientSchema>;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { JsonUsageReader } from './json-usage-reader.js';
+import { SseUsageReader } from './sse-usage-reader.js';
+
+const events = [
+  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":120,"cache_creation_input_tokens":30,"cache_read_input_tokens":7,"output_tokens":1}}}\n\n',
+  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+  'event: ping\ndata: {"type": "ping"}\n\n',
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"héllo ✓"}}\n\n',
+  'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+  'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":42}}\n\n',
+  'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+].join('');
+
+describe('SseUsageReader', () => {
+  it('reads usage however the stream is cut into chunks, even inside a multi-byte character', () => {
+    const bytes = Buffer.from(events);
+    for (const size of [1, 3, 7, 64, bytes.length]) {
+      const reader = new SseUsageReader();
+      for (let offset = 0; offset < bytes.length; offset += size) reader.push(bytes.subarray(offset, offset + size));
+      expect(reader.usage).toEqual({ input: 120, output: 42, cacheRead: 7, cacheCreation: 30 });
+      expect(reader.completed).toBe(true);
+    }
+  });
+
+  it('reports an error event sent after the 200, and CRLF-separated events', () => {
+    const reader = new SseUsageReader();
+    reader.push(
+      Buffer.from(
+        'event: message_start\r\ndata: {"message":{"usage":{"input_tokens":5}}}\r\n\r\nevent: error\r\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\r\n\r\n',
+      ),
+    );
+    expect(reader.usage.input).toBe(5);
+    expect(reader.errorType).toBe('overloaded_error');
+    expect(reader.completed).toBe(false);
+  });
+});
+
+describe('JsonUsageReader', () => {
+  it('reads usage from a non-streaming message split into chunks', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        id: 'msg_1',
+        content: [{ type: 'text', text: 'hi' }],
+        usage: { input_tokens: 9, output_tokens: 3 },
+      }),
+    );
+    const reader = new JsonUsageReader();
+    reader.push(body.subarray(0, 10));
+    reader.push(body.subarray(10));
+    expect(reader.finish()).toEqual({ input: 9, output: 3, cacheRead: 0, cacheCreation: 0 });
+  });
+
+  it('gives zeros for a body that is not JSON', () => {
+    const reader = new JsonUsageReader();
+    reader.push(Buffer.from('<html>bad gateway</html>'));
+    expect(reader.finish()).toEqual({ input: 0, output: 0, cacheRead: 0, cacheCreation: 0 });
+  });
+});
