@@ -1,0 +1,19 @@
+import { createMockAnthropic } from '@relay/mock-anthropic';
+import type { RelayConfig } from './config/config-schema.js';
+
+/**
+ * `relay --demo`: starts @relay/mock-anthropic on a free loopback port and points a `demo` account at it, so
+ * that a newcomer's first request works without an Anthropic key. Real accounts in the config are replaced.
+ */
+export async function startDemoUpstream(config: RelayConfig): Promise<{ config: RelayConfig; close(): Promise<void> }> {
+  const mock = await createMockAnthropic({ port: 0, host: '127.0.0.1', record: false });
+  console.log(`relay --demo: mock Anthropic upstream at ${mock.url}; account "demo" points at it`);
+  return {
+    config: {
+      ...config,
+      upstream: { ...config.upstream, baseUrl: mock.url, warmup: false },
+      accounts: [{ id: 'demo', apiKey: 'demo-upstream-key', priority: 0, maxConcurrency: 256 }],
+    },
+    close: () => mock.close(),
+  };
+}

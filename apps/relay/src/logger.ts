@@ -1,0 +1,33 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+// Every place a secret could sit in a log object: client keys, account credentials, tokens, proxy URLs.
+const redactedPaths = [
+  'req.headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers["x-api-key"]',
+  'headers.authorization',
+  '*.apiKey',
+  '*.oauthToken',
+  '*.token',
+  '*.key',
+  '*.password',
+  'config.accounts[*].apiKey',
+  'config.accounts[*].oauthToken',
+  'config.accounts[*].proxy',
+  'config.clients[*].key',
+  'config.admin.token',
+];
+
+/** The relay's pino logger: JSON lines with request ids, secrets redacted. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { ConnectionPool } from '@relay/connection-pool';
+import { createRelayMetrics } from '@relay/metrics';
+import { createSessionStore, SessionManager } from '@relay/session-store';
+import type { Logger } from 'pino';
+import { hashClientKey } from './auth/client-key.js';
+import { type Client, ClientRegistry } from './auth/client-registry.js';
+import { StateFile } from './auth/state-file.js';
+import type { RelayConfig } from './config/config-schema.js';
+import { buildApp } from './http/build-app.js';
+import { ClientConcurrencyLimiter } from './http/client-limiter.js';
+import { createLogger } from './logger.js';
+import { AccountRegistry } from './upstream/account-registry.js';
+import { Forwarder } from './upstream/forwarder.js';
+
+/** A running relay. */
+export interface Relay {
+  readonly url: string;
+  readonly port: number;
+  readonly logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (up to `shutdown.graceMs`), flushes the session store. */
+  close(): Promise<void>;
+}
+
+/** Everything the relay is made of, composed from the config; `startRelay` listens on top of it. */
+export async function startRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<Relay> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const origin = new URL(config.upstream.baseUrl).origin;
+  const ca = config.upstream.caFile ? readFileSync(config.upstream.caFile, 'utf8') : undefined;
+
+  const pool = new ConnectionPool({
+    connections: config.upstream.connections,
+    connectTimeout: config.upstream.connectTimeoutMs,
+    headersTimeout: config.upstream.headersTimeoutMs,
+    bodyTimeout: config.upstream.bodyTimeoutMs,
+    ...(ca ? { connect: { ca } } : {}),
+  });
+  const store = createSessionStore({
+    store: config.sessions.store,
+    redisUrl: config.sessions.redisUrl,
+    keyPrefix: config.sessions.keyPrefix,
+    ttlSeconds: config.sessions.ttlSeconds,
+    affinityTtlSeconds: config.sessions.affinityTtlSeconds,
+    syncIntervalMs: config.sessions.syncIntervalMs,
+    maxSessions: config.sessions.maxSessions,
+  });
+  const sessions = new SessionManager({ store });
+  const metrics = createRelayMetrics({ labels: { account: { allow: config.accounts.map((account) => account.id) } } });
+  const collectors = [metrics.collectPool(pool), metrics.collectSessions(sessions)];
+  sessions.on('store-degraded', (event) => logger.warn({ event }, 'session store degraded: serving from memory'));
+  sessions.on('store-recovered', (event) => logger.info({ event }, 'session store recovered'));
+  pool.on('circuit-opened', (event) => logger.warn({ key: event.key }, 'upstream route circuit opened'));
+  pool.on('circuit-closed', (event) => logger.info({ key: event.key }, 'upstream route circuit closed'));
+
+  const accounts = new AccountRegistry(config.accounts, (account) =>
+    pool.isAvailable(origin, { proxy: account.proxy }),
+  );
+  const clients = new ClientRegistry(clientsOf(config));
+  const forwarder = new Forwarder({
+    baseUrl: config.upstream.baseUrl,
+    maxAttempts: config.upstream.maxAttempts,
+    headersTimeoutMs: config.upstream.headersTimeoutMs,
+    bodyTimeoutMs: config.upstream.bodyTimeoutMs,
+    accounts,
+    pool,
+    sessions,
+    metrics,
+  });
+  const limiter = new ClientConcurrencyLimiter();
+
+  const app = buildApp({
+    config,
+    logger,
+    clients,
+    limiter,
+    accounts,
+    forwarder,
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      checks.accounts =
+        config.accounts.length === 0
+          ? 'missing: no upstream account is configured (accounts[] or ANTHROPIC_API_KEY)'
+          : accounts.hasUsableAccount()
+            ? 'ok'
+            : 'none usable: every account is cooling down, disabled or its route is open';
+      try {
+        await store.get('readiness-probe');
+        checks.sessionStore = sessions.stats().degraded ? 'degraded (serving from memory)' : 'ok';
+      } catch (error) {
+        checks.sessionStore = `unreachable: ${(error as Error).message}`;
+      }
+      checks.clients = clients.size > 0 ? 'ok' : 'missing: no client key is configured';
+      const ready = checks.accounts === 'ok' && !checks.sessionStore.startsWith('unreachable') && clients.size > 0;
+      return { ready, checks };
+    },
+    metrics: (openMetrics) => metrics.metrics({ openMetrics }),
+    stats: async () => ({
+      pool: pool.stats(),
+      sessions: sessions.stats(),
+      accounts: accounts.accounts.map((account) => account.toJSON()),
+      clients: { configured: clients.size, inFlight: limiter.snapshot() },
+      alerts: metrics.alerts(),
+    }),
+    findSessions: (query) => sessions.find(query),
+  });
+
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const address = app.server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info(
+    { url, store: config.sessions.store, accounts: config.accounts.length, clients: clients.size },
+    'relay listening',
+  );
+
+  if (config.upstream.warmup && config.accounts.length > 0) {
+    const targets = warmupTargets(config, origin);
+    void pool.warmup(targets).then((results) => {
+      for (const result of results) {
+        if (result.ok) logger.info({ key: result.key, opened: result.opened, ms: result.durationMs }, 'warmed up');
+        else logger.warn({ key: result.key, error: result.error?.message }, 'warm-up failed (not fatal)');
+      }
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    const graceTimer = setTimeout(() => {
+      logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over: closing the remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdown.graceMs);
+    graceTimer.unref();
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(graceTimer);
+    }
+    for (const collector of collectors) collector.detach();
+    await sessions.close();
+    await pool.close();
+    metrics.close();
+    logger.info('relay stopped: session store flushed');
+  };
+  return {
+    url,
+    port: address.port,
+    logger,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+/** The relay's clients: the configured ones and the keys generated into the state file. */
+function clientsOf(config: RelayConfig): Client[] {
+  const configured = config.clients.map((client) => ({
+    id: client.id,
+    keyHash: client.keyHash ?? hashClientKey(client.key as string),
+    userId: client.userId,
+    maxConcurrency: client.maxConcurrency,
+  }));
+  const generated = new StateFile(resolve(config.state.file)).read().map((stored) => ({
+    id: stored.id,
+    keyHash: stored.keyHash,
+    userId: undefined,
+    maxConcurrency: 32,
+  }));
+  return [...configured, ...generated];
+}
+
+/** The upstream origin through every distinct proxy of the accounts, plus the configured extra origins. */
+function warmupTargets(config: RelayConfig, origin: string): Array<{ origin: string; proxy?: string }> {
+  const proxies = new Set(config.accounts.map((account) => account.proxy));
+  const targets: Array<{ origin: string; proxy?: string }> = [...proxies].map((proxy) =>
+    proxy ? { origin, proxy } : { origin },
+  );
+  for (const extra of config.upstream.warmupOrigins) {
+    if (new URL(extra).origin !== origin) targets.push({ origin: new URL(extra).origin });
+  }
+  return targets;
+}
