@@ -31,11 +31,13 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
   });
   if (values.help) return { kind: 'help' };
   if (positionals[0] === 'keys') {
-    if (positionals[1] !== 'create' || positionals.length > 2) throw new Error('unknown command: did you mean "relay keys create"?');
+    if (positionals[1] !== 'create' || positionals.length > 2)
+      throw new Error('unknown command: did you mean "relay keys create"?');
     return { kind: 'create-key', configFile: values.config, id: values.id };
   }
   if (positionals.length > 0) throw new Error(`unknown command "${positionals.join(' ')}"`);
   const workers = values.workers === undefined ? 1 : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error('--workers must be an integer from 1 to 256');
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new Error('--workers must be an integer from 1 to 256');
   return { kind: 'serve', configFile: values.config, demo: values.demo, workers };
 }

@@ -29,7 +29,9 @@ async function main(): Promise<number> {
   const stateFile = new StateFile(resolve(config.state.file));
   if (command.kind === 'create-key') {
     const { id, key } = stateFile.createClientKey(command.id);
-    console.log(`relay: created client key "${id}" (shown once; only its hash is kept in ${stateFile.path}):\n  ${key}`);
+    console.log(
+      `relay: created client key "${id}" (shown once; only its hash is kept in ${stateFile.path}):\n  ${key}`,
+    );
     return 0;
   }
 

@@ -12,7 +12,8 @@ export class AdminGuard {
   /** Throws 401 without a token, 403 with a wrong one (or when no admin token is configured). */
   check(authorization: string | undefined): void {
     const presented = authorization && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
-    if (!presented) throw new ApiError(401, 'authentication_error', 'admin routes need Authorization: Bearer <admin token>');
+    if (!presented)
+      throw new ApiError(401, 'authentication_error', 'admin routes need Authorization: Bearer <admin token>');
     if (!this.#tokenDigest) throw new ApiError(403, 'permission_error', 'the admin API is off: set admin.token');
     // Digests of equal length make the comparison constant-time whatever the presented token's length.
     if (!timingSafeEqual(digest(presented), this.#tokenDigest)) {

@@ -76,7 +76,9 @@ export function buildApp(services: AppServices) {
       try {
         done(null, { raw, json: JSON.parse(raw.toString('utf8')) });
       } catch (error) {
-        done(new ApiError(400, 'invalid_request_error', `the request body is not valid JSON: ${(error as Error).message}`));
+        done(
+          new ApiError(400, 'invalid_request_error', `the request body is not valid JSON: ${(error as Error).message}`),
+        );
       }
     },
   );
@@ -147,7 +149,11 @@ export function buildApp(services: AppServices) {
       acquired = true;
       const body = request.body as ParsedBody | undefined;
       if (request.method === 'POST' && !body) {
-        throw new ApiError(400, 'invalid_request_error', 'the request body must be JSON (content-type: application/json)');
+        throw new ApiError(
+          400,
+          'invalid_request_error',
+          'the request body must be JSON (content-type: application/json)',
+        );
       }
       const session =
         endpoint === 'messages'
@@ -215,7 +221,9 @@ function toApiError(error: unknown): ApiError {
     return new ApiError(415, 'invalid_request_error', 'the request body must be JSON (content-type: application/json)');
   }
   if (code === 'RELAY_ERR_STORE_UNAVAILABLE') {
-    return new ApiError(503, 'api_error', 'the session store is unavailable; try again shortly', { 'retry-after': '1' });
+    return new ApiError(503, 'api_error', 'the session store is unavailable; try again shortly', {
+      'retry-after': '1',
+    });
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return new ApiError(statusCode, errorTypeForStatus(statusCode), (error as Error).message);

@@ -41,7 +41,12 @@ export interface ForwarderOptions {
 }
 
 type Attempt =
-  | { kind: 'answered'; statusCode: number; headers: Record<string, string | string[] | undefined>; body: Dispatcher.ResponseData['body'] }
+  | {
+      kind: 'answered';
+      statusCode: number;
+      headers: Record<string, string | string[] | undefined>;
+      body: Dispatcher.ResponseData['body'];
+    }
   | { kind: 'failed'; error: Error };
 
 const sseErrorEvent = (message: string) =>
@@ -234,7 +239,8 @@ export class Forwarder {
     });
     metrics.recordTokens({ accountId: account.id, ...tokens });
     if (request.session) {
-      const error = pumped.end !== 'finished' ? pumped.end : (upstreamError ?? (ok ? undefined : `http ${answer.statusCode}`));
+      const error =
+        pumped.end !== 'finished' ? pumped.end : (upstreamError ?? (ok ? undefined : `http ${answer.statusCode}`));
       // Not awaited: the client has its answer; a store failure is logged, never the client's problem.
       this.#options.sessions
         .recordRequest(request.session.id, {
@@ -245,7 +251,9 @@ export class Forwarder {
           latencyMs: durationSeconds * 1000,
           ...(error ? { error } : {}),
         })
-        .catch((recordError: Error) => request.log.warn({ error: recordError.message }, 'could not record the request'));
+        .catch((recordError: Error) =>
+          request.log.warn({ error: recordError.message }, 'could not record the request'),
+        );
     }
   }
 
