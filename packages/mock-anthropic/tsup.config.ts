@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig(libraryBuild({ index: 'src/index.ts' }));
+// The CLI is built with the library (one clean of dist/); it needs no type declarations.
+export default defineConfig(
+  libraryBuild({ index: 'src/index.ts', cli: 'src/cli.ts' }, { dts: { entry: { index: 'src/index.ts' } } }),
+);

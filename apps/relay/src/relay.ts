@@ -131,10 +131,15 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       app.server.closeAllConnections();
     }, config.shutdown.graceMs);
     graceTimer.unref();
+    // server.close() only closes the connections idle at that moment; a keep-alive connection whose stream
+    // finishes later would hold the process until its keep-alive timeout, so sweep them as they go idle.
+    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    idleSweep.unref();
     try {
       await app.close();
     } finally {
       clearTimeout(graceTimer);
+      clearInterval(idleSweep);
     }
     for (const collector of collectors) collector.detach();
     await sessions.close();

@@ -1,2 +1,46 @@
-/** The name this package is published under. */
-export const packageName = '@relay/mock-anthropic';
+export {
+  type AnthropicErrorBody,
+  type AnthropicErrorType,
+  anthropicErrorStatuses,
+  errorTypeForStatus,
+} from './anthropic-error.js';
+export {
+  InvalidFaultError,
+  InvalidMockOptionError,
+  MockAnthropicError,
+  type MockAnthropicErrorCode,
+} from './errors.js';
+export type {
+  Fault,
+  FaultScope,
+  OverloadedFault,
+  ResetBeforeHeadersFault,
+  ResetMidStreamFault,
+  StallFault,
+  StatusFault,
+  StreamErrorFault,
+} from './fault.js';
+export type { MessageResponse, MessageUsage } from './message-composer.js';
+export {
+  createMockAnthropic,
+  MockAnthropic,
+  type MockAnthropicEvents,
+  type MockAnthropicStats,
+} from './mock-anthropic.js';
+export { defaultDeltas, defaultMockText, expectedText, splitIntoDeltas } from './mock-text.js';
+export { defaultModel, type ModelInfo, type ModelListPage, mockModels } from './model-catalog.js';
+export {
+  defaultRecordCapacity,
+  type MessageRequestContext,
+  type MockAnthropicOptions,
+  type MockTlsOptions,
+} from './options.js';
+export type { ReceivedRequest } from './request-recorder.js';
+export {
+  formatServerSentEvent,
+  parseServerSentEvents,
+  parseServerSentEventText,
+  type ServerSentEvent,
+  ServerSentEventParser,
+} from './server-sent-events.js';
+export { estimateTokens } from './token-estimate.js';
