@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRelayProcess, stopAllRelays } from './relay-process.js';
+
+const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cleanEnvironment = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(RELAY_|ANTHROPIC_|REDIS_URL)/.test(name)),
+);
+
+function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: cleanEnvironment });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+}
+
+const messageRequest = (key: string) => ({
+  method: 'POST',
+  headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+  body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+});
+
+afterEach(async () => {
+  await stopAllRelays();
+});
+
+describe('relay command line', () => {
+  it('on a first start creates a client key, prints it once, keeps only its hash; --demo answers the first curl', async () => {
+    const relay = await startRelayProcess({ clients: [] }, { args: ['--demo'] });
+    const printed = relay.output.join('\n').match(/relay_[A-Za-z0-9_-]{43}/)?.[0];
+    expect(printed).toBeDefined();
+    const state = readFileSync(join(relay.configFile, '..', 'state.json'), 'utf8');
+    expect(state).not.toContain(printed);
+    expect(JSON.parse(state).clients).toHaveLength(1);
+
+    const response = await fetch(`${relay.url}/v1/messages`, messageRequest(printed as string));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { type: string }).type).toBe('message');
+    expect(relay.output.filter((line) => line.includes(printed as string))).toHaveLength(1);
+  });
+
+  it('creates more keys with "relay keys create", each usable after a restart', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'relay-keys-'));
+    writeFileSync(join(directory, 'relay.json'), JSON.stringify({ state: { file: join(directory, 'state.json') } }));
+    const created = await runCli(
+      ['keys', 'create', '--id', 'ci', '--config', join(directory, 'relay.json')],
+      directory,
+    );
+    expect(created.code).toBe(0);
+    const key = created.stdout.match(/relay_[A-Za-z0-9_-]{43}/)?.[0] as string;
+    expect(created.stdout).toContain('"ci"');
+
+    const relay = await startRelayProcess(
+      { clients: [], state: { file: join(directory, 'state.json') } },
+      { args: ['--demo'] },
+    );
+    expect(relay.output.join('\n')).not.toContain('no client key was configured');
+    expect((await fetch(`${relay.url}/v1/messages`, messageRequest(key))).status).toBe(200);
+  });
+
+  it('exits 1 naming the field of an invalid config', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'relay-bad-config-'));
+    writeFileSync(join(directory, 'relay.json'), JSON.stringify({ sessions: { store: 'postgres' } }));
+    const result = await runCli(['--config', join(directory, 'relay.json')], directory);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('sessions.store');
+    const unknownFlag = await runCli(['--frobnicate'], directory);
+    expect(unknownFlag.code).toBe(1);
+  });
+
+  it('starts without an upstream account, and says what is missing on /readyz and /v1/*', async () => {
+    const relay = await startRelayProcess({});
+    const readiness = await fetch(`${relay.url}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(JSON.stringify(await readiness.json())).toContain('ANTHROPIC_API_KEY');
+    const response = await fetch(`${relay.url}/v1/messages`, messageRequest(relay.clientKey));
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('accounts[]');
+  });
+
+  it('runs --workers 2 processes on one port and stops them all on SIGTERM', async () => {
+    const relay = await startRelayProcess({}, { args: ['--demo', '--workers', '2'] });
+    await relay.waitForOutput(/"msg":"relay listening"/);
+    const pids = new Set<number>();
+    const deadline = Date.now() + 15_000;
+    while (pids.size < 2 && Date.now() < deadline) {
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const response = await fetch(`${relay.url}/v1/messages`, { ...messageRequest(relay.clientKey) });
+          expect(response.status).toBe(200);
+        }),
+      );
+      for (const line of relay.output) {
+        if (line.includes('"msg":"request completed"')) pids.add((JSON.parse(line) as { pid: number }).pid);
+      }
+    }
+    expect(pids.size).toBe(2);
+    expect(await relay.stop('SIGTERM')).toBe(0);
+  });
+});
