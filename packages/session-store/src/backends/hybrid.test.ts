@@ -1,0 +1,190 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import * as vitest from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
+import { startRedisServer } from '../../../../test/redis-server.js';
+import { deleteKeysWithPrefix, nextEvent } from '../__fixtures__/redis-keyspace.js';
+import type { ChangesDroppedEvent } from '../events.js';
+import { newSession } from '../session.js';
+import { SessionManager } from '../session-manager.js';
+import type { SessionStore } from '../session-store.js';
+import { sessionStoreTestSuite } from '../testing/session-store-test-suite.js';
+import { HybridSessionStore } from './hybrid.js';
+import { RedisSessionStore } from './redis.js';
+
+const flush = async (store: SessionStore) => (store as HybridSessionStore).flush();
+
+describeWithRedis('HybridSessionStore', () => {
+  const prefix = uniqueKeyPrefix('session-store-hybrid');
+  let admin: Redis;
+  const url = () => testRedisUrl() as string;
+  beforeAll(() => {
+    admin = new Redis(url());
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(admin, prefix);
+    await admin.quit();
+  });
+
+  sessionStoreTestSuite(
+    vitest,
+    async ({ namespace, ...options }) => {
+      const store = new HybridSessionStore({ redis: url(), keyPrefix: `${prefix}${namespace}:`, ...options });
+      await store.ready();
+      return store;
+    },
+    { name: 'hybrid', sharesState: true, sync: flush },
+  );
+
+  it('drops a stale cached copy when another instance announces a change', async () => {
+    const keyPrefix = `${prefix}pubsub:`;
+    const first = new HybridSessionStore({ redis: url(), keyPrefix });
+    const second = new HybridSessionStore({ redis: url(), keyPrefix });
+    try {
+      await Promise.all([first.ready(), second.ready()]);
+      await first.create(newSession('shared-1', {}, Date.now(), 60_000));
+      await first.flush();
+      expect((await second.get('shared-1'))?.requestCount).toBe(0);
+      for (let index = 0; index < 3; index += 1) await first.increment('shared-1', { requestCount: 1 });
+      await first.flush();
+      // Without the announcement the second instance would serve its cached copy for the whole cache TTL.
+      await vitest.vi.waitFor(async () => expect((await second.get('shared-1'))?.requestCount).toBe(3), {
+        timeout: 10_000,
+      });
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('writes a full batch at once, without waiting for the sync interval', async () => {
+    const keyPrefix = `${prefix}batches:`;
+    const store = new HybridSessionStore({ redis: url(), keyPrefix, batchSize: 10, syncIntervalMs: 3_600_000 });
+    const reader = new RedisSessionStore({ redis: url(), keyPrefix });
+    try {
+      const ids = Array.from({ length: 25 }, (_, index) => `batch-${index}`);
+      for (const id of ids) await store.create(newSession(id, {}, Date.now(), 60_000));
+      await vitest.vi.waitFor(() => expect(store.stats().syncBatches).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+      const stored = await reader.getMany(ids);
+      expect(stored.filter(Boolean).length).toBeGreaterThanOrEqual(20);
+    } finally {
+      await Promise.all([store.close(), reader.close()]);
+    }
+  });
+
+  it('writes at least every syncIntervalMs', async () => {
+    const keyPrefix = `${prefix}interval:`;
+    const store = new HybridSessionStore({ redis: url(), keyPrefix, syncIntervalMs: 20 });
+    const reader = new RedisSessionStore({ redis: url(), keyPrefix });
+    try {
+      await store.create(newSession('interval-1', {}, Date.now(), 60_000));
+      await store.increment('interval-1', { requestCount: 2 });
+      await vitest.vi.waitFor(async () => expect((await reader.get('interval-1'))?.requestCount).toBe(2), {
+        timeout: 10_000,
+      });
+    } finally {
+      await Promise.all([store.close(), reader.close()]);
+    }
+  });
+
+  it('flushes every change on close()', async () => {
+    const keyPrefix = `${prefix}close:`;
+    const store = new HybridSessionStore({ redis: url(), keyPrefix, syncIntervalMs: 3_600_000 });
+    const manager = new SessionManager({ store });
+    await manager.getOrCreate('close-1', { userId: 'user-1' });
+    for (let index = 0; index < 5; index += 1) {
+      await manager.recordRequest('close-1', {
+        ok: index !== 4,
+        status: index === 4 ? 529 : 200,
+        latencyMs: 1,
+        tokens: { output: 10 },
+      });
+    }
+    await manager.claimAffinity('close-1', 'account-a');
+    expect(manager.stats().unsyncedChanges).toBeGreaterThan(0);
+    await manager.close();
+    const reader = new RedisSessionStore({ redis: url(), keyPrefix });
+    const stored = await reader.get('close-1');
+    expect(stored?.requestCount).toBe(5);
+    expect(stored?.errorCount).toBe(1);
+    expect(stored?.tokens.output).toBe(50);
+    expect(stored?.lastError).toBe('HTTP 529');
+    expect(await reader.getAffinity('close-1')).toBe('account-a');
+    await reader.close();
+  });
+});
+
+it('keeps serving while Redis is stopped, and replays every recorded change when it is back', async () => {
+  // A persistent server, so that what was in Redis before the stop is still there after the restart.
+  const directory = await mkdtemp(join(tmpdir(), 'relay-hybrid-outage-'));
+  const server = await startRedisServer({ args: ['--appendonly', 'yes', '--dir', directory] });
+  const store = new HybridSessionStore({ redis: server.url, syncIntervalMs: 50, commandTimeoutMs: 500 });
+  const manager = new SessionManager({ store });
+  const record = async (id: string, count: number) => {
+    for (let index = 0; index < count; index += 1) {
+      await manager.recordRequest(id, { ok: true, status: 200, latencyMs: 1, tokens: { input: 1, output: 2 } });
+    }
+  };
+  try {
+    await store.ready();
+    const before = ['before-1', 'before-2', 'before-3'];
+    for (const id of before) {
+      await manager.getOrCreate(id, { userId: 'user-1' });
+      await record(id, 10);
+    }
+    await store.flush();
+
+    const degraded = nextEvent(manager, 'store-degraded');
+    await server.stop();
+    // The relay keeps going: existing sessions, new sessions and affinity claims all answer from memory.
+    for (const id of before) await record(id, 10);
+    await manager.getOrCreate('during-1', { userId: 'user-1' });
+    await record('during-1', 5);
+    expect(await manager.claimAffinity('during-1', 'account-a')).toBe('account-a');
+    await degraded;
+    expect(manager.stats().degraded).toBe(true);
+    expect(manager.stats().unsyncedChanges).toBeGreaterThan(0);
+
+    const recovered = nextEvent(manager, 'store-recovered');
+    await server.restart();
+    expect((await recovered).replayedChanges).toBeGreaterThan(0);
+    expect(manager.stats().degraded).toBe(false);
+    expect(manager.stats().unsyncedChanges).toBe(0);
+
+    const reader = new RedisSessionStore({ redis: server.url });
+    for (const id of before) {
+      const stored = await reader.get(id);
+      expect(stored?.requestCount).toBe(20);
+      expect(stored?.tokens.output).toBe(40);
+    }
+    expect((await reader.get('during-1'))?.requestCount).toBe(5);
+    expect(await reader.getAffinity('during-1')).toBe('account-a');
+    await reader.close();
+  } finally {
+    await manager.close().catch(() => {});
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
+it('bounds the unsynced changes held during an outage and reports the oldest it drops', async () => {
+  const server = await startRedisServer();
+  const store = new HybridSessionStore({ redis: server.url, maxUnsyncedChanges: 5, commandTimeoutMs: 500 });
+  try {
+    await store.ready();
+    await server.stop();
+    const dropped: ChangesDroppedEvent[] = [];
+    store.on('changes-dropped', (event) => dropped.push(event));
+    for (let index = 0; index < 8; index += 1) await store.create(newSession(`held-${index}`, {}, Date.now(), 60_000));
+    expect(dropped.flatMap((event) => event.sessionIds)).toEqual(['held-0', 'held-1', 'held-2']);
+    expect(store.stats().droppedChanges).toBe(3);
+    expect(store.stats().unsyncedChanges).toBe(5);
+    // Still served from memory.
+    expect((await store.get('held-0'))?.id).toBe('held-0');
+  } finally {
+    await store.close().catch(() => {});
+    await server.stop();
+  }
+});

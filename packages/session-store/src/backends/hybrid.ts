@@ -1,0 +1,505 @@
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { StoreClosedError, StoreUnavailableError } from '../errors.js';
+import type { SessionStoreEvents } from '../events.js';
+import { integerOption } from '../options.js';
+import {
+  applyDelta,
+  assertSessionId,
+  type Session,
+  type SessionDelta,
+  type SessionQuery,
+  touchSession,
+} from '../session.js';
+import type { CreateResult, SessionStore, SessionStoreStats } from '../session-store.js';
+import { TypedEventEmitter } from '../typed-event-emitter.js';
+import { MemorySessionStore } from './memory.js';
+import {
+  createChange,
+  deltaChange,
+  mergeChanges,
+  type PendingChange,
+  removeChange,
+  replaceChange,
+} from './pending-change.js';
+import { RedisSessionStore, type RedisSessionStoreOptions } from './redis.js';
+import type { RedisCommand } from './redis-connection.js';
+
+export interface HybridSessionStoreOptions extends RedisSessionStoreOptions {
+  /** Most sessions cached in memory. Default 10 000. */
+  maxSessions?: number;
+  /** Longest a session stays cached in memory, ms. Default 5 min. */
+  cacheTtlMs?: number;
+  /** Longest a change waits before it is written to Redis, ms. Default 60 000. */
+  syncIntervalMs?: number;
+  /** Most sessions written per batch; a full batch is written at once. Default 100. */
+  batchSize?: number;
+  /** Most sessions and affinities with unsynced changes held (while Redis is away); the oldest go first. Default 100 000. */
+  maxUnsyncedChanges?: number;
+}
+
+/** An affinity write held while Redis is away. */
+type AffinityChange =
+  | { readonly kind: 'claim' | 'set'; readonly accountId: string }
+  | { readonly kind: 'clear' }
+  | { readonly kind: 'slide' };
+
+/** What a hybrid store announces on the change channel. */
+interface ChangeMessage {
+  readonly from: string;
+  readonly sessions?: readonly string[];
+  readonly affinities?: readonly string[];
+}
+
+/**
+ * An LRU in memory in front of Redis: reads from memory first, writes to memory at once and to Redis in batches
+ * (counter deltas merged), affinity written through. Survives a Redis outage in memory and replays when it returns.
+ */
+export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> implements SessionStore {
+  readonly backend: string = 'hybrid';
+  readonly ttlMs: number;
+  readonly affinityTtlMs: number;
+  readonly #front: MemorySessionStore;
+  readonly #back: RedisSessionStore;
+  readonly #subscriber: Redis | Cluster;
+  readonly #subscribed: Promise<void>;
+  readonly #instanceId = randomUUID();
+  readonly #batchSize: number;
+  readonly #maxUnsyncedChanges: number;
+  readonly #timer: NodeJS.Timeout;
+  #pending = new Map<string, PendingChange>();
+  #pendingAffinities = new Map<string, AffinityChange>();
+  #chain: Promise<void> = Promise.resolve();
+  #flushScheduled = false;
+  #syncBatches = 0;
+  #dropped = 0;
+  #degradedSince: number | undefined;
+  #closed = false;
+  readonly #onReady = () => {
+    if (this.#degradedSince !== undefined) this.#syncInBackground();
+  };
+
+  constructor(options: HybridSessionStoreOptions) {
+    super();
+    this.#back = new RedisSessionStore(options);
+    this.ttlMs = this.#back.ttlMs;
+    this.affinityTtlMs = this.#back.affinityTtlMs;
+    this.#front = new MemorySessionStore({
+      maxSessions: options.maxSessions,
+      ttlMs: this.ttlMs,
+      affinityTtlMs: this.affinityTtlMs,
+      maxCacheAgeMs: integerOption('cacheTtlMs', options.cacheTtlMs, 5 * 60 * 1000),
+    });
+    this.#front.on('session-expired', (payload) => this.emit('session-expired', payload));
+    this.#batchSize = integerOption('batchSize', options.batchSize, 100);
+    this.#maxUnsyncedChanges = integerOption('maxUnsyncedChanges', options.maxUnsyncedChanges, 100_000);
+    const syncIntervalMs = integerOption('syncIntervalMs', options.syncIntervalMs, 60_000);
+    this.#timer = setInterval(() => this.#syncInBackground(), syncIntervalMs).unref();
+
+    const client = this.#back.connection.client;
+    client.on('ready', this.#onReady);
+    this.#subscriber = client.duplicate();
+    this.#subscriber.on('error', () => {});
+    this.#subscriber.on('message', (channel: string, message: string) => this.#onChangeMessage(channel, message));
+    const channel = this.#back.keys.channel;
+    this.#subscribed = new Promise<void>((resolve) => {
+      const subscribe = () => {
+        this.#subscriber.subscribe(channel).then(
+          () => resolve(),
+          () => {},
+        );
+      };
+      // ioredis resubscribes by itself after a reconnect; this covers a first subscribe that failed.
+      this.#subscriber.on('ready', subscribe);
+      if (this.#subscriber.status === 'ready') subscribe();
+    });
+  }
+
+  /** Resolves once this store listens to other instances' changes (tests wait for it before racing them). */
+  async ready(): Promise<void> {
+    await this.#subscribed;
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    this.#assertOpen();
+    return this.#front.lookup(id) ?? (await this.#refill([id]))[0];
+  }
+
+  async getMany(ids: readonly string[]): Promise<Array<Session | undefined>> {
+    this.#assertOpen();
+    const sessions = ids.map((id) => this.#front.lookup(id));
+    const missing = ids.filter((_, position) => sessions[position] === undefined);
+    if (missing.length === 0) return sessions;
+    const refilled = new Map<string, Session | undefined>();
+    (await this.#refill(missing)).forEach((session, position) => {
+      refilled.set(missing[position] as string, session);
+    });
+    return sessions.map((session, position) => session ?? refilled.get(ids[position] as string));
+  }
+
+  async set(session: Session): Promise<void> {
+    this.#assertOpen();
+    assertSessionId(session.id);
+    this.#front.hold(session);
+    this.#queue(session.id, replaceChange(session));
+  }
+
+  async setMany(sessions: readonly Session[]): Promise<void> {
+    for (const session of sessions) assertSessionId(session.id);
+    for (const session of sessions) await this.set(session);
+  }
+
+  async create(session: Session): Promise<CreateResult> {
+    assertSessionId(session.id);
+    // A session unknown here may exist in Redis (another instance made it): look before creating.
+    const existing = await this.get(session.id);
+    if (existing) return { session: existing, created: false };
+    this.#front.hold(session);
+    this.#queue(session.id, createChange(session));
+    return { session, created: true };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const existing = await this.get(id);
+    if (!existing) return false;
+    this.#front.drop(id);
+    this.#queue(id, removeChange(existing, Date.now()));
+    return true;
+  }
+
+  async touch(id: string): Promise<Session | undefined> {
+    const session = await this.get(id);
+    if (!session) return undefined;
+    const touched = touchSession(session, Date.now(), this.ttlMs);
+    this.#front.hold(touched);
+    this.#queue(id, deltaChange(touched, {}));
+    return touched;
+  }
+
+  async increment(id: string, delta: SessionDelta): Promise<Session | undefined> {
+    const session = await this.get(id);
+    if (!session) return undefined;
+    const updated = applyDelta(session, delta, Date.now(), this.ttlMs);
+    this.#front.hold(updated);
+    this.#queue(id, deltaChange(updated, delta));
+    return updated;
+  }
+
+  async find(query: SessionQuery): Promise<Session[]> {
+    this.#assertOpen();
+    try {
+      // Redis holds every instance's sessions once this one's changes are written; then memory's copies win.
+      await this.flush();
+      const found = await this.#back.find(query);
+      return found.map((session) => this.#front.lookup(session.id) ?? this.#hold(session));
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.#degrade(error);
+      return this.#front.search(query);
+    }
+  }
+
+  async getAffinity(sessionId: string): Promise<string | undefined> {
+    this.#assertOpen();
+    const held = this.#front.lookupAffinity(sessionId);
+    if (held !== undefined) {
+      // The slide reaches Redis with the next batch; it is a TTL refresh, not a choice.
+      if (!this.#pendingAffinities.has(sessionId)) this.#queueAffinity(sessionId, { kind: 'slide' });
+      return held;
+    }
+    if (this.#pendingAffinities.get(sessionId)?.kind === 'clear') return undefined;
+    try {
+      const accountId = await this.#back.getAffinity(sessionId);
+      if (accountId !== undefined) this.#front.holdAffinity(sessionId, accountId);
+      return accountId;
+    } catch (error) {
+      return this.#whenUnavailable(error, undefined);
+    }
+  }
+
+  async claimAffinity(sessionId: string, accountId: string): Promise<string> {
+    this.#assertOpen();
+    const held = this.#front.lookupAffinity(sessionId);
+    if (held !== undefined) return held;
+    try {
+      const winner = await this.#back.claimAffinity(sessionId, accountId);
+      this.#front.holdAffinity(sessionId, winner);
+      return winner;
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      this.#front.holdAffinity(sessionId, accountId);
+      this.#queueAffinity(sessionId, { kind: 'claim', accountId });
+      return accountId;
+    }
+  }
+
+  async setAffinity(sessionId: string, accountId: string): Promise<void> {
+    this.#assertOpen();
+    this.#front.holdAffinity(sessionId, accountId);
+    try {
+      await this.#back.setAffinity(sessionId, accountId);
+      await this.#announce({ affinities: [sessionId] });
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      this.#queueAffinity(sessionId, { kind: 'set', accountId });
+    }
+  }
+
+  async clearAffinity(sessionId: string): Promise<boolean> {
+    this.#assertOpen();
+    const held = this.#front.lookupAffinity(sessionId) !== undefined;
+    this.#front.dropAffinity(sessionId);
+    try {
+      const cleared = await this.#back.clearAffinity(sessionId);
+      await this.#announce({ affinities: [sessionId] });
+      return cleared || held;
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      this.#queueAffinity(sessionId, { kind: 'clear' });
+      return held;
+    }
+  }
+
+  /** Writes every queued change to Redis now; rejects with `StoreUnavailableError` (changes kept) if it cannot. */
+  async flush(): Promise<void> {
+    const run = this.#chain.then(() => this.#drain());
+    this.#chain = run.catch(() => {});
+    await run;
+  }
+
+  stats(): SessionStoreStats {
+    const front = this.#front.stats();
+    return {
+      ...front,
+      backend: this.backend,
+      syncBatches: this.#syncBatches,
+      unsyncedChanges: this.#pending.size + this.#pendingAffinities.size,
+      droppedChanges: this.#dropped,
+      degraded: this.#degradedSince !== undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    clearInterval(this.#timer);
+    this.#back.connection.client.off('ready', this.#onReady);
+    try {
+      await this.flush();
+    } finally {
+      this.#closed = true;
+      this.#subscriber.disconnect();
+      await this.#back.close();
+      await this.#front.close();
+    }
+  }
+
+  async #refill(ids: readonly string[]): Promise<Array<Session | undefined>> {
+    let stored: Array<Session | undefined>;
+    try {
+      stored = await this.#back.getMany(ids);
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      // Degraded: what this instance changed itself is all it knows.
+      return ids.map((id) => {
+        const pending = this.#pending.get(id);
+        return pending && !pending.remove && pending.session.expiresAt > Date.now()
+          ? this.#hold(pending.session)
+          : undefined;
+      });
+    }
+    return stored.map((session, position) => {
+      const pending = this.#pending.get(ids[position] as string);
+      const merged = pending ? overlay(session, pending, this.ttlMs) : session;
+      return merged && merged.expiresAt > Date.now() ? this.#hold(merged) : undefined;
+    });
+  }
+
+  #hold(session: Session): Session {
+    this.#front.hold(session);
+    return session;
+  }
+
+  #queue(id: string, change: PendingChange): void {
+    const earlier = this.#pending.get(id);
+    this.#pending.set(id, earlier ? mergeChanges(earlier, change) : change);
+    this.#afterQueued();
+  }
+
+  #queueAffinity(sessionId: string, change: AffinityChange): void {
+    this.#pendingAffinities.set(sessionId, change);
+    this.#afterQueued();
+  }
+
+  #afterQueued(): void {
+    const unsynced = this.#pending.size + this.#pendingAffinities.size;
+    if (unsynced > this.#maxUnsyncedChanges) this.#dropOldest(unsynced - this.#maxUnsyncedChanges);
+    if (this.#pending.size >= this.#batchSize && this.#degradedSince === undefined && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        this.#syncInBackground();
+      });
+    }
+  }
+
+  #dropOldest(count: number): void {
+    const sessionIds: string[] = [];
+    for (const id of this.#pending.keys()) {
+      if (sessionIds.length >= count) break;
+      sessionIds.push(id);
+    }
+    for (const id of sessionIds) this.#pending.delete(id);
+    // Affinity changes are the cheapest to lose (the next request claims again); they go once sessions run out.
+    const remaining = count - sessionIds.length;
+    if (remaining > 0) {
+      for (const id of [...this.#pendingAffinities.keys()].slice(0, remaining)) {
+        this.#pendingAffinities.delete(id);
+        sessionIds.push(id);
+      }
+    }
+    this.#dropped += sessionIds.length;
+    this.emit('changes-dropped', { sessionIds, totalDropped: this.#dropped });
+  }
+
+  #syncInBackground(): void {
+    if (this.#closed) return;
+    this.flush().catch(() => {});
+  }
+
+  async #drain(): Promise<void> {
+    let replayed = 0;
+    while (this.#pending.size > 0 || this.#pendingAffinities.size > 0) {
+      const sessions = takeFirst(this.#pending, this.#batchSize);
+      const affinities = takeFirst(this.#pendingAffinities, this.#batchSize);
+      const started = performance.now();
+      try {
+        await this.#back.applyWrites(
+          [...sessions].map(([id, change]) => ({ id, ...change })),
+          false,
+        );
+        await this.#writeAffinities(affinities);
+      } catch (error) {
+        this.#putBack(sessions, affinities);
+        throw this.#degrade(error);
+      }
+      this.#syncBatches += 1;
+      replayed += sessions.size + affinities.size;
+      this.emit('batch-synced', { changes: sessions.size + affinities.size, durationMs: performance.now() - started });
+      await this.#announce({
+        sessions: [...sessions.keys()],
+        affinities: [...affinities].filter(([, change]) => change.kind !== 'slide').map(([id]) => id),
+      });
+    }
+    if (this.#degradedSince !== undefined) {
+      try {
+        await this.#back.connection.command(['exists', this.#back.keys.channel]);
+      } catch (error) {
+        throw this.#degrade(error);
+      }
+      const degradedMs = Date.now() - this.#degradedSince;
+      this.#degradedSince = undefined;
+      // Other instances' announcements were lost while away: cached copies may be stale, so start afresh.
+      this.#front.dropAll();
+      this.emit('store-recovered', { degradedMs, replayedChanges: replayed });
+    }
+  }
+
+  async #writeAffinities(affinities: ReadonlyMap<string, AffinityChange>): Promise<void> {
+    const keys = this.#back.keys;
+    const ttl = this.affinityTtlMs;
+    const commands: RedisCommand[] = [...affinities].map(([sessionId, change]): RedisCommand => {
+      const key = keys.affinity(sessionId);
+      switch (change.kind) {
+        case 'claim':
+          return ['relayAffinityClaim', key, change.accountId, ttl];
+        case 'set':
+          return ['set', key, change.accountId, 'PX', ttl];
+        case 'clear':
+          return ['del', key];
+        default:
+          // A slide: refresh the TTL only.
+          return ['pexpire', key, ttl];
+      }
+    });
+    const replies = await this.#back.connection.batch(commands);
+    [...affinities].forEach(([sessionId, change], position) => {
+      // A claim made while Redis was away may have lost to another instance's: adopt the winner.
+      if (change.kind === 'claim') this.#front.holdAffinity(sessionId, replies[position] as string);
+    });
+  }
+
+  #putBack(sessions: Map<string, PendingChange>, affinities: Map<string, AffinityChange>): void {
+    for (const [id, later] of this.#pending) {
+      const earlier = sessions.get(id);
+      sessions.set(id, earlier ? mergeChanges(earlier, later) : later);
+    }
+    this.#pending = sessions;
+    for (const [id, later] of this.#pendingAffinities) affinities.set(id, later);
+    this.#pendingAffinities = affinities;
+    const unsynced = this.#pending.size + this.#pendingAffinities.size;
+    if (unsynced > this.#maxUnsyncedChanges) this.#dropOldest(unsynced - this.#maxUnsyncedChanges);
+  }
+
+  #degrade(error: unknown): unknown {
+    if (!(error instanceof StoreUnavailableError)) return error;
+    if (this.#degradedSince === undefined) {
+      this.#degradedSince = Date.now();
+      this.emit('store-degraded', { error, unsyncedChanges: this.#pending.size + this.#pendingAffinities.size });
+    }
+    return error;
+  }
+
+  #whenUnavailable<T>(error: unknown, fallback: T): T {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    this.#degrade(error);
+    return fallback;
+  }
+
+  async #announce(message: Omit<ChangeMessage, 'from'>): Promise<void> {
+    if (!message.sessions?.length && !message.affinities?.length) return;
+    try {
+      await this.#back.connection.publish(
+        this.#back.keys.channel,
+        JSON.stringify({ from: this.#instanceId, ...message }),
+      );
+    } catch {
+      // The data is in Redis; other instances' copies expire with their cache TTL at worst.
+    }
+  }
+
+  #onChangeMessage(channel: string, raw: string): void {
+    if (channel !== this.#back.keys.channel) return;
+    let message: ChangeMessage;
+    try {
+      message = JSON.parse(raw) as ChangeMessage;
+    } catch {
+      return;
+    }
+    if (message.from === this.#instanceId) return;
+    for (const id of message.sessions ?? []) this.#front.drop(id);
+    for (const id of message.affinities ?? []) this.#front.dropAffinity(id);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
+
+/** What this instance should see: the stored session with its own unsynced change on top. */
+function overlay(stored: Session | undefined, pending: PendingChange, ttlMs: number): Session | undefined {
+  if (pending.remove) return undefined;
+  if (pending.replace) return pending.session;
+  if (!stored) return pending.create ? pending.session : undefined;
+  return applyDelta(stored, pending.delta, pending.at, ttlMs);
+}
+
+/** Removes and returns the first `count` entries of a map (its oldest). */
+function takeFirst<Value>(map: Map<string, Value>, count: number): Map<string, Value> {
+  const taken = new Map<string, Value>();
+  for (const [key, value] of map) {
+    if (taken.size >= count) break;
+    taken.set(key, value);
+  }
+  for (const key of taken.keys()) map.delete(key);
+  return taken;
+}
