@@ -1,12 +1,6 @@
+/// <reference path="./provided-context.d.ts" />
 import type { TestProject } from 'vitest/node';
 import { hasRedisServerBinary, pingRedis, type RedisServerProcess, startRedisServer } from './redis-server.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The Redis the tests use, or '' when there is none (the Redis suites are then skipped). */
-    redisUrl: string;
-  }
-}
 
 // Every workspace project runs this setup in its own module instance: the first decides, the rest reuse its
 // answer through the process, and the last teardown stops a private server.

@@ -1,3 +1,4 @@
+/// <reference path="./provided-context.d.ts" />
 import { randomUUID } from 'node:crypto';
 import { describe, inject } from 'vitest';
 

@@ -35,6 +35,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     connectTimeout: config.upstream.connectTimeoutMs,
     headersTimeout: config.upstream.headersTimeoutMs,
     bodyTimeout: config.upstream.bodyTimeoutMs,
+    health: { maxFailures: config.upstream.breaker.maxFailures, recoveryTime: config.upstream.breaker.recoveryTimeMs },
     ...(ca ? { connect: { ca } } : {}),
   });
   const store = createSessionStore({
@@ -103,6 +104,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       clients: { configured: clients.size, inFlight: limiter.snapshot() },
       alerts: metrics.alerts(),
     }),
+    recordError: (errorType) => metrics.recordRelayError(errorType),
     findSessions: (query) => sessions.find(query),
   });
 

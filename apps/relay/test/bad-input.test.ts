@@ -30,7 +30,7 @@ describe('bad input gets a clear status and an Anthropic-shaped error, and never
   let mock: MockAnthropic;
   let relay: RelayProcess;
 
-  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${relay.url}/v1/messages`, {
       method: 'POST',
       headers: {
@@ -154,33 +154,30 @@ describe('bad input gets a clear status and an Anthropic-shaped error, and never
       accounts: [{ id: 'only', apiKey: upstreamKey }],
       clients: [{ id: 'small', key: 'relay_small-client-key-000000000000', maxConcurrency: 3 }],
     });
-    const streams = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        fetch(`${limited.url}/v1/messages`, {
-          method: 'POST',
-          headers: {
-            'x-api-key': 'relay_small-client-key-000000000000',
-            'content-type': 'application/json',
-            'anthropic-version': '2023-06-01',
-          },
-          body: JSON.stringify({ model: 'm', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'x' }] }),
-        }),
-      ),
-    );
-    const statuses = streams.map((response) => response.status).sort();
+    const request = (signal?: AbortSignal) =>
+      fetch(`${limited.url}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': 'relay_small-client-key-000000000000',
+          'content-type': 'application/json',
+          'anthropic-version': '2023-06-01',
+        },
+        body: JSON.stringify({ model: 'm', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+        ...(signal ? { signal } : {}),
+      });
+    // The upstream holds every stream open, so the slots stay taken however slowly the requests arrive.
+    mock.fault({ kind: 'stall', afterEvents: 1 }, { times: 8 });
+    const controller = new AbortController();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => request(controller.signal)));
+    const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(3);
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
-    await Promise.all(streams.map((response) => response.arrayBuffer()));
-    const after = await fetch(`${limited.url}/v1/messages`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': 'relay_small-client-key-000000000000',
-        'content-type': 'application/json',
-        'anthropic-version': '2023-06-01',
-      },
-      body: JSON.stringify({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }),
-    });
-    expect(after.status).toBe(200);
+    const limitedBody = await responses.find((response) => response.status === 429)?.json();
+    expect(limitedBody).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    controller.abort();
+    mock.clearFaults();
+    // Closing the streams gives the slots back.
+    await expect.poll(async () => (await request()).status, { timeout: 10_000 }).toBe(200);
   });
 
   it('is still healthy after all of that', async () => {

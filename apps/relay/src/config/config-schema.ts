@@ -67,6 +67,11 @@ export const configSchema = z
           .object({ min: z.number().int().min(0).default(2), max: positiveInteger.default(100) })
           .strict()
           .prefault({}),
+        /** The circuit breaker of each route (origin + proxy): consecutive failures that open it, and its first wait. */
+        breaker: z
+          .object({ maxFailures: positiveInteger.default(3), recoveryTimeMs: positiveInteger.default(60_000) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

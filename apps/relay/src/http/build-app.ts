@@ -32,6 +32,8 @@ export interface AppServices {
   metrics(openMetrics: boolean): Promise<{ contentType: string; body: string }>;
   /** The JSON of `GET /admin/stats`. */
   stats(): Promise<Record<string, unknown>>;
+  /** Counts an error the relay itself answered with, by its API error type. */
+  recordError(errorType: string): void;
   /** Sessions by userId, apiKeyId or accountId. */
   findSessions(query: { userId?: string; apiKeyId?: string; accountId?: string }): Promise<unknown[]>;
 }
@@ -86,12 +88,14 @@ export function buildApp(services: AppServices) {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    services.recordError(apiError.errorType);
     void reply
       .code(apiError.statusCode)
       .headers({ ...apiError.headers, 'request-id': request.id, 'content-type': 'application/json' })
       .send(apiErrorBody(apiError.errorType, apiError.message, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
+    services.recordError('not_found_error');
     void reply
       .code(404)
       .headers({ 'request-id': request.id, 'content-type': 'application/json' })
@@ -172,6 +176,7 @@ export function buildApp(services: AppServices) {
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      services.recordError(apiError.errorType);
       writeApiError(response, apiError, request.id);
     } finally {
       if (acquired && clientId) services.limiter.release(clientId);

@@ -84,6 +84,11 @@ export class AccountRegistry {
     account.failures += 1;
   }
 
+  /** Records a failure of a request already counted by `record` (its answer broke off midway). */
+  recordBrokenAnswer(account: Account): void {
+    account.failures += 1;
+  }
+
   /** Clears a disabled flag and cool-down (an admin's decision). */
   enable(id: string): boolean {
     const account = this.get(id);

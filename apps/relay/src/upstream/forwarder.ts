@@ -211,7 +211,7 @@ export class Forwarder {
     if (pumped.end === 'finished') response.end();
     else if (pumped.end === 'upstream-failed') {
       request.log.warn({ account: account.id, error: describeFailure(pumped.error) }, 'upstream failed mid-response');
-      this.#options.accounts.recordConnectionFailure(account);
+      this.#options.accounts.recordBrokenAnswer(account);
       if (isEventStream && !response.destroyed) response.end(sseErrorEvent('the upstream connection was lost'));
       else response.destroy();
     }
