@@ -1,0 +1,230 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProxy } from 'proxy';
+import socks5 from 'simple-socks';
+import { findFreePort } from '../../../../test/free-port.js';
+
+const fixtures = new URL('.', import.meta.url);
+
+/** The self-signed certificate of `localhost` / 127.0.0.1 (valid until 2126) and its key. */
+export const tlsFixture = {
+  cert: readFileSync(new URL('localhost-cert.pem', fixtures)),
+  key: readFileSync(new URL('localhost-key.pem', fixtures)),
+};
+
+/** Credentials the test proxies accept. The password is distinctive so a leak is easy to spot. */
+export const proxyCredentials = { username: 'relay-user', password: 's3cr3t-Pa55word' };
+
+/** A running test server and what it has seen. */
+export interface TestServer {
+  readonly port: number;
+  /** `http://127.0.0.1:port` (or https). */
+  readonly url: string;
+  /** Connections accepted (for TLS origins: TLS handshakes completed). */
+  readonly connections: Socket[];
+  /** Connections open now. */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+function track(server: Server, event: 'connection' | 'secureConnection'): { connections: Socket[]; all: Set<Socket> } {
+  const connections: Socket[] = [];
+  const all = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    all.add(socket);
+    socket.once('close', () => all.delete(socket));
+  });
+  server.on(event, (socket: Socket) => connections.push(socket));
+  return { connections, all };
+}
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+async function shut(server: Server, sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Request handler of an origin; the default answers 200 `ok` with keep-alive. */
+export type OriginHandler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
+
+const answerOk: OriginHandler = (_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/plain' });
+  response.end('ok');
+};
+
+/** An HTTP or HTTPS origin on loopback with keep-alive. */
+export async function startOrigin(
+  options: { tls?: boolean; handler?: OriginHandler } = {},
+): Promise<TestServer & { readonly requestPorts: number[] }> {
+  const handler = options.handler ?? answerOk;
+  const requestPorts: number[] = [];
+  const onRequest: OriginHandler = (request, response) => {
+    requestPorts.push(request.socket.remotePort ?? 0);
+    handler(request, response);
+  };
+  const server = options.tls
+    ? https.createServer({ ...tlsFixture, keepAliveTimeout: 60_000 }, onRequest)
+    : http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
+  const { connections, all } = track(server, options.tls ? 'secureConnection' : 'connection');
+  const port = await listen(server);
+  return {
+    port,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    connections,
+    requestPorts,
+    openConnections: () => all.size,
+    close: () => shut(server, all),
+  };
+}
+
+/** An HTTP CONNECT proxy (the `proxy` package), optionally demanding Basic credentials; counts CONNECTs. */
+export async function startConnectProxy(
+  options: { auth?: boolean; tls?: boolean } = {},
+): Promise<TestServer & { readonly tunnels: string[] }> {
+  const base = options.tls ? https.createServer(tlsFixture) : http.createServer();
+  const server = createProxy(base);
+  const tunnels: string[] = [];
+  server.on('connect', (request: http.IncomingMessage) => tunnels.push(request.url ?? ''));
+  if (options.auth) {
+    const expected = `Basic ${Buffer.from(`${proxyCredentials.username}:${proxyCredentials.password}`).toString('base64')}`;
+    server.authenticate = (request) => request.headers['proxy-authorization'] === expected;
+  }
+  const { connections, all } = track(server, options.tls ? 'secureConnection' : 'connection');
+  const port = await listen(server);
+  return {
+    port,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    connections,
+    tunnels,
+    openConnections: () => all.size,
+    close: () => shut(server, all),
+  };
+}
+
+/** A SOCKS5 proxy (simple-socks, pure Node), optionally demanding username/password. */
+export async function startSocksProxy(options: { auth?: boolean } = {}): Promise<TestServer> {
+  const server = socks5.createServer(
+    options.auth
+      ? {
+          authenticate(username, password, _socket, callback) {
+            if (username === proxyCredentials.username && password === proxyCredentials.password) {
+              setImmediate(callback);
+            } else setImmediate(callback, new Error('invalid credentials'));
+          },
+        }
+      : {},
+  );
+  const { connections, all } = track(server, 'connection');
+  const port = await listen(server);
+  return {
+    port,
+    url: `socks5://127.0.0.1:${port}`,
+    connections,
+    openConnections: () => all.size,
+    close: () => shut(server, all),
+  };
+}
+
+/** Whether an executable is on PATH. */
+export function hasBinary(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`the proxy exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** A proxy running as a child process. */
+export interface ProcessProxy {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+async function spawnProxy(command: string, args: string[], port: number): Promise<ProcessProxy> {
+  const child = spawn(command, args, { stdio: 'ignore' });
+  await waitForPort(port, child);
+  return {
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Debian's `microsocks` (SOCKS5) on a free loopback port, optionally with username/password. */
+export async function startMicrosocks(options: { auth?: boolean } = {}): Promise<ProcessProxy> {
+  const port = await findFreePort();
+  const auth = options.auth ? ['-u', proxyCredentials.username, '-P', proxyCredentials.password] : [];
+  return await spawnProxy('microsocks', ['-i', '127.0.0.1', '-p', String(port), ...auth], port);
+}
+
+/** Debian's `tinyproxy` (HTTP CONNECT) in the foreground on a free loopback port, optionally with Basic auth. */
+export async function startTinyproxy(options: { auth?: boolean } = {}): Promise<ProcessProxy> {
+  const port = await findFreePort();
+  const config = join(tmpdir(), `relay-tinyproxy-${process.pid}-${port}.conf`);
+  const lines = [
+    `Port ${port}`,
+    'Listen 127.0.0.1',
+    'Timeout 30',
+    'MaxClients 100',
+    'Allow 127.0.0.1',
+    'LogLevel Critical',
+    // Without ConnectPort lines tinyproxy allows CONNECT to any port (our origins listen on random ones).
+    ...(options.auth ? [`BasicAuth ${proxyCredentials.username} ${proxyCredentials.password}`] : []),
+  ];
+  if (process.getuid?.() === 0) lines.push('User nobody', 'Group nogroup');
+  writeFileSync(config, `${lines.join('\n')}\n`);
+  return await spawnProxy('tinyproxy', ['-d', '-c', config], port);
+}
+
+/** A TCP port with nothing listening on it. */
+export async function refusedPort(): Promise<number> {
+  return await findFreePort();
+}
+
+/** A TCP server that accepts connections and never says a word (no TLS handshake, no headers, no SOCKS reply). */
+export async function startSilentServer(): Promise<TestServer> {
+  const server = net.createServer(() => {});
+  const { connections, all } = track(server, 'connection');
+  const port = await listen(server);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    openConnections: () => all.size,
+    close: () => shut(server, all),
+  };
+}
+
+/** An origin handler that starts a response, then resets the connection mid-body. */
+export const resetMidResponse: OriginHandler = (request, response) => {
+  response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+  response.write('partial');
+  setImmediate(() => request.socket.resetAndDestroy());
+};
