@@ -31,6 +31,11 @@ export interface ScenarioContext {
   report(row: Omit<ResultRow, 'scenario'>): void;
   /** Updates the live progress line (a plain line when stdout is not a TTY). */
   progress(text: string): void;
+  /**
+   * Records a note the reader must see beside the figures (printed now, and kept in the tables, `--json` and
+   * `--md`), e.g. why some rows are skipped. Optional so that hand-made contexts in tests need not provide it.
+   */
+  note?(text: string): void;
 }
 
 /** A benchmark scenario: one file in src/scenarios/, whose default export is this. */
