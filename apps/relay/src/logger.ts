@@ -19,8 +19,10 @@ const redactedPaths = [
   'config.admin.token',
 ];
 
-/** The relay's pino logger: JSON lines with request ids, secrets redacted. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/** The relay's pino logger: JSON lines with request ids, secrets redacted; to stdout, or appended to `file`. */
+export function createLogger(level: string, options: { file?: string; destination?: DestinationStream } = {}): Logger {
+  const destination =
+    options.destination ?? (options.file ? pino.destination({ dest: options.file, mkdir: true }) : undefined);
   return pino(
     {
       level,

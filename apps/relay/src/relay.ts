@@ -15,6 +15,10 @@ import { createLogger } from './logger.js';
 import { AccountRegistry } from './upstream/account-registry.js';
 import { Forwarder } from './upstream/forwarder.js';
 
+// Node's default accept queue (511) overflows when thousands of clients connect at once (a restart, a load balancer
+// shifting traffic): the kernel then drops SYNs or resets connections whose SYN cookie it can no longer honour.
+const listenBacklog = 4096;
+
 /** A running relay. */
 export interface Relay {
   readonly url: string;
@@ -26,7 +30,8 @@ export interface Relay {
 
 /** Everything the relay is made of, composed from the config; `startRelay` listens on top of it. */
 export async function startRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<Relay> {
-  const logger = options.logger ?? createLogger(config.logging.level);
+  const logger =
+    options.logger ?? createLogger(config.logging.level, config.logging.file ? { file: config.logging.file } : {});
   const origin = new URL(config.upstream.baseUrl).origin;
   const ca = config.upstream.caFile ? readFileSync(config.upstream.caFile, 'utf8') : undefined;
 
@@ -108,7 +113,11 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     findSessions: (query) => sessions.find(query),
   });
 
-  await app.listen({ host: config.listen.host, port: config.listen.port });
+  await app.listen({
+    host: config.listen.host,
+    port: config.listen.port,
+    backlog: config.listen.backlog ?? listenBacklog,
+  });
   const address = app.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info(

@@ -45,7 +45,12 @@ export const clientSchema = z
 export const configSchema = z
   .object({
     listen: z
-      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(3000) })
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(3000),
+        /** Connections the kernel queues before the relay accepts them (default 4096, capped by net.core.somaxconn). */
+        backlog: positiveInteger.optional(),
+      })
       .strict()
       .prefault({}),
     upstream: z
@@ -111,7 +116,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
     logging: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** Append the JSON log lines to this file instead of stdout. */
+        file: z.string().min(1).optional(),
+      })
       .strict()
       .prefault({}),
     shutdown: z

@@ -38,6 +38,14 @@ export interface AppServices {
   findSessions(query: { userId?: string; apiKeyId?: string; accountId?: string }): Promise<unknown[]>;
 }
 
+// Request ids are unique, not secret: a random per-process prefix and a counter cost nothing per request.
+const requestIdPrefix = `req_${randomBytes(6).toString('hex')}`;
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter += 1;
+  return `${requestIdPrefix}${requestCounter.toString(36).padStart(8, '0')}`;
+}
+
 const noAccountMessage =
   'no upstream account is configured: add one to accounts[] in the config file, or set ANTHROPIC_API_KEY';
 
@@ -51,7 +59,7 @@ export function buildApp(services: AppServices) {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyBytes,
     requestIdHeader: false,
-    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    genReqId: nextRequestId,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     serverFactory: (handler) =>

@@ -1,13 +1,19 @@
-import { StringDecoder } from 'node:string_decoder';
 import { applyApiUsage, emptyUsage, type TokenUsage } from './token-usage.js';
 
 // Events larger than this without a boundary are not ours to read (a malformed stream); drop the copy.
-const maximumPendingCharacters = 1024 * 1024;
+const maximumPendingBytes = 1024 * 1024;
+const lineFeed = 0x0a;
+const carriageReturn = 0x0d;
+// The API's event names that matter here, as the bytes that start their event block.
+const eventPrefix = Buffer.from('event: ');
+const interestingEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
+const longestInterestingName = 'message_start'.length;
 
 /**
  * Reads token usage from a copy of an SSE stream as it passes: `message_start` (input and cache tokens),
- * `message_delta` (cumulative output tokens) and `error`. Only those events are parsed; the many
- * `content_block_delta` events are skipped by a prefix check, so the cost stays a scan for boundaries.
+ * `message_delta` (cumulative output tokens), `message_stop` and `error`. It works on the bytes: event
+ * boundaries are found by scanning for blank lines, and only those four events are decoded and parsed, so
+ * the many `content_block_delta` events cost a scan and a name check.
  */
 export class SseUsageReader {
   readonly usage: TokenUsage = emptyUsage();
@@ -15,36 +21,42 @@ export class SseUsageReader {
   errorType: string | undefined;
   /** True once `message_stop` passed: the stream finished as the API intends. */
   completed = false;
-  readonly #decoder = new StringDecoder('utf8');
-  #pending = '';
+  // The start of an event that the previous chunk cut off, if any.
+  #pending: Buffer | undefined;
 
   /** Feeds the next chunk of the stream. */
   push(chunk: Buffer): void {
-    this.#pending += this.#decoder.write(chunk);
-    let boundary = this.#nextBoundary();
-    while (boundary !== -1) {
-      this.#readEvent(this.#pending.slice(0, boundary));
-      this.#pending = this.#pending.slice(boundary + (this.#pending.startsWith('\r\n\r\n', boundary) ? 4 : 2));
-      boundary = this.#nextBoundary();
+    const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    this.#pending = undefined;
+    let eventStart = 0;
+    let lineEnd = buffer.indexOf(lineFeed, 0);
+    while (lineEnd !== -1) {
+      // A blank line ends the event: "\n\n" or "\r\n\r\n".
+      const next = buffer[lineEnd + 1];
+      const blankLineLength =
+        next === lineFeed ? 2 : next === carriageReturn && buffer[lineEnd + 2] === lineFeed ? 3 : 0;
+      if (blankLineLength > 0) {
+        this.#readEvent(buffer, eventStart, lineEnd);
+        eventStart = lineEnd + blankLineLength;
+      }
+      lineEnd = buffer.indexOf(lineFeed, blankLineLength > 0 ? eventStart : lineEnd + 1);
     }
-    if (this.#pending.length > maximumPendingCharacters) this.#pending = '';
+    if (eventStart < buffer.length && buffer.length - eventStart <= maximumPendingBytes) {
+      this.#pending = buffer.subarray(eventStart);
+    }
   }
 
-  #nextBoundary(): number {
-    const lf = this.#pending.indexOf('\n\n');
-    const crlf = lf === -1 ? this.#pending.indexOf('\r\n\r\n') : -1;
-    return lf !== -1 ? lf : crlf;
-  }
-
-  #readEvent(block: string): void {
-    // `event: <name>` comes first in the API's events; only three names matter here.
-    const name = eventName(block);
+  #readEvent(buffer: Buffer, start: number, end: number): void {
+    if (buffer.compare(eventPrefix, 0, eventPrefix.length, start, start + eventPrefix.length) !== 0) return;
+    const nameStart = start + eventPrefix.length;
+    const nameEnd = Math.min(end, nameStart + longestInterestingName + 1);
+    const name = buffer.toString('latin1', nameStart, nameEnd).split(/\r?\n/, 1)[0]?.trim() ?? '';
+    if (!interestingEvents.has(name)) return;
     if (name === 'message_stop') {
       this.completed = true;
       return;
     }
-    if (name !== 'message_start' && name !== 'message_delta' && name !== 'error') return;
-    const data = eventData(block);
+    const data = eventData(buffer.toString('utf8', start, end));
     if (!data) return;
     let payload: {
       message?: { usage?: Record<string, unknown> };
@@ -60,13 +72,6 @@ export class SseUsageReader {
     else if (name === 'message_delta') applyApiUsage(this.usage, payload.usage);
     else this.errorType = typeof payload.error?.type === 'string' ? payload.error.type : 'api_error';
   }
-}
-
-function eventName(block: string): string | undefined {
-  const start = block.indexOf('event:');
-  if (start === -1) return undefined;
-  const end = block.indexOf('\n', start);
-  return block.slice(start + 6, end === -1 ? undefined : end).trim();
 }
 
 function eventData(block: string): string | undefined {
