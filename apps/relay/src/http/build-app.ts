@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClientRegistry } from '../auth/client-registry.js';
 import { presentedKey } from '../auth/client-registry.js';
@@ -95,7 +95,7 @@ export function buildApp(services: AppServices) {
 
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    logFailure(request.log, error, apiError);
     services.recordError(apiError.errorType);
     void reply
       .code(apiError.statusCode)
@@ -183,7 +183,7 @@ export function buildApp(services: AppServices) {
       });
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      logFailure(request.log, error, apiError);
       services.recordError(apiError.errorType);
       writeApiError(response, apiError, request.id);
     } finally {
@@ -220,6 +220,14 @@ function writeApiError(response: ServerResponse<IncomingMessage>, error: ApiErro
     'request-id': requestId,
   });
   response.end(apiErrorBody(error.errorType, error.message, requestId));
+}
+
+/** An unexpected failure is logged with its stack; an expected 5xx answer (503: store down, accounts busy) in a line. */
+function logFailure(log: FastifyBaseLogger, error: unknown, apiError: ApiError): void {
+  // toApiError maps every failure it knows to its own status; only the unknown ones become a bare 500.
+  if (!(error instanceof ApiError) && apiError.statusCode === 500) log.error({ err: error }, 'request failed');
+  else if (apiError.statusCode >= 500)
+    log.warn({ status: apiError.statusCode, error: apiError.message }, 'request refused');
 }
 
 /** Maps anything thrown on the request path to the Anthropic error the client should see. */

@@ -3,7 +3,7 @@ import type { ConnectionPool } from '@relay/connection-pool';
 import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import type { BaseLogger } from 'pino';
-import { type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError } from '../http/api-error.js';
 import { JsonUsageReader } from '../streaming/json-usage-reader.js';
 import { pumpToClient } from '../streaming/pump.js';
@@ -171,11 +171,13 @@ export class Forwarder {
   async #attempt(request: ForwardRequest, account: Account, signal: AbortSignal): Promise<Attempt> {
     account.inFlight += 1;
     try {
-      const response = await undiciRequest(`${this.#origin}${this.#basePath}${request.pathAndQuery}`, {
+      // The dispatcher's own request(): origin and path given apart, so no URL is parsed per request.
+      const response = await this.#options.pool.get(this.#origin, { proxy: account.proxy }).request({
+        origin: this.#origin,
+        path: `${this.#basePath}${request.pathAndQuery}`,
         method: request.method,
         headers: upstreamRequestHeaders(request.headers, account),
         body: request.rawBody,
-        dispatcher: this.#options.pool.get(this.#origin, { proxy: account.proxy }),
         signal,
         headersTimeout: this.#options.headersTimeoutMs,
         bodyTimeout: this.#options.bodyTimeoutMs,
