@@ -75,6 +75,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     metrics,
   });
   const limiter = new ClientConcurrencyLimiter();
+  let closing: Promise<void> | undefined;
 
   const app = buildApp({
     config,
@@ -109,6 +110,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       clients: { configured: clients.size, inFlight: limiter.snapshot() },
       alerts: metrics.alerts(),
     }),
+    isDraining: () => closing !== undefined,
     recordError: (errorType) => metrics.recordRelayError(errorType),
     findSessions: (query) => sessions.find(query),
   });
@@ -135,7 +137,6 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     });
   }
 
-  let closing: Promise<void> | undefined;
   const close = async () => {
     const graceTimer = setTimeout(() => {
       logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over: closing the remaining connections');

@@ -32,6 +32,8 @@ export interface AppServices {
   metrics(openMetrics: boolean): Promise<{ contentType: string; body: string }>;
   /** The JSON of `GET /admin/stats`. */
   stats(): Promise<Record<string, unknown>>;
+  /** True once shutdown began: new API requests are refused from then on. */
+  isDraining(): boolean;
   /** Counts an error the relay itself answered with, by its API error type. */
   recordError(errorType: string): void;
   /** Sessions by userId, apiKeyId or accountId. */
@@ -156,6 +158,12 @@ export function buildApp(services: AppServices) {
         throw new ApiError(401, 'authentication_error', key ? 'invalid client key' : 'missing client key (x-api-key)');
       }
       clientId = client.id;
+      if (services.isDraining()) {
+        throw new ApiError(503, 'overloaded_error', 'the relay is shutting down', {
+          connection: 'close',
+          'retry-after': '1',
+        });
+      }
       if (services.accounts.accounts.length === 0) throw new ApiError(503, 'api_error', noAccountMessage);
       services.limiter.acquire(client.id, client.maxConcurrency);
       acquired = true;

@@ -144,6 +144,8 @@ describeWithRedis('crashes and shutdowns with a shared Redis', () => {
       );
       // Every stream has started; none can have finished (10 deltas at 150 ms).
       const exitCode = relay.stop('SIGTERM');
+      // Once the relay has taken the signal, a new request is refused (connection refused, or 503 while closing).
+      await relay.waitForOutput(/shutting down/);
       const refused = await sendMessage(relay, { sessionId: crypto.randomUUID() });
       expect(refused.status).not.toBe(200);
 
