@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { messageRequest } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const adminToken = 'admin-token-bad-input-tests';
@@ -155,16 +156,10 @@ describe('bad input gets a clear status and an Anthropic-shaped error, and never
       clients: [{ id: 'small', key: 'relay_small-client-key-000000000000', maxConcurrency: 3 }],
     });
     const request = (signal?: AbortSignal) =>
-      fetch(`${limited.url}/v1/messages`, {
-        method: 'POST',
-        headers: {
-          'x-api-key': 'relay_small-client-key-000000000000',
-          'content-type': 'application/json',
-          'anthropic-version': '2023-06-01',
-        },
-        body: JSON.stringify({ model: 'm', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'x' }] }),
-        ...(signal ? { signal } : {}),
-      });
+      fetch(
+        `${limited.url}/v1/messages`,
+        messageRequest('relay_small-client-key-000000000000', { stream: true, ...(signal ? { signal } : {}) }),
+      );
     // The upstream holds every stream open, so the slots stay taken however slowly the requests arrive.
     mock.fault({ kind: 'stall', afterEvents: 1 }, { times: 8 });
     const controller = new AbortController();

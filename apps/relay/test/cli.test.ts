@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageRequest } from './api-client.js';
 import { startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -24,12 +25,6 @@ function runCli(args: string[], cwd: string): Promise<{ code: number | null; std
   });
   return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
 }
-
-const messageRequest = (key: string) => ({
-  method: 'POST',
-  headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-  body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
-});
 
 afterEach(async () => {
   await stopAllRelays();
@@ -98,7 +93,7 @@ describe('relay command line', () => {
     while (pids.size < 2 && Date.now() < deadline) {
       await Promise.all(
         Array.from({ length: 8 }, async () => {
-          const response = await fetch(`${relay.url}/v1/messages`, { ...messageRequest(relay.clientKey) });
+          const response = await fetch(`${relay.url}/v1/messages`, messageRequest(relay.clientKey));
           expect(response.status).toBe(200);
         }),
       );

@@ -1,25 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const keys = { a: 'sk-ant-account-a-000000', b: 'sk-ant-account-b-000000', c: 'sk-ant-account-c-000000' };
 const accountOfKey = Object.fromEntries(Object.entries(keys).map(([id, key]) => [key, id]));
-const messageBody = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], ...extra });
-
-async function post(relay: RelayProcess, sessionId: string, extra: Record<string, unknown> = {}, signal?: AbortSignal) {
-  return await fetch(`${relay.url}/v1/messages`, {
-    method: 'POST',
-    headers: {
-      'x-api-key': relay.clientKey,
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-      'x-claude-code-session-id': sessionId,
-    },
-    body: messageBody(extra),
-    ...(signal ? { signal } : {}),
-  });
+function post(relay: RelayProcess, sessionId: string, body: Record<string, unknown> = {}, signal?: AbortSignal) {
+  return postMessage(relay, { sessionId, body, ...(signal ? { signal } : {}) });
 }
 
 describe('affinity and failover across accounts', () => {

@@ -2,6 +2,7 @@ import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
+import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const accounts = [
@@ -10,16 +11,7 @@ const accounts = [
 ];
 
 async function send(relay: RelayProcess, sessionId: string): Promise<number> {
-  const response = await fetch(`${relay.url}/v1/messages`, {
-    method: 'POST',
-    headers: {
-      'x-api-key': relay.clientKey,
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-      'x-claude-code-session-id': sessionId,
-    },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
-  });
+  const response = await postMessage(relay, { sessionId });
   await response.arrayBuffer();
   return response.status;
 }
@@ -96,16 +88,7 @@ describeWithRedis('graceful shutdown', () => {
         sessions: { store: 'hybrid', redisUrl, keyPrefix, syncIntervalMs: 600_000 },
       });
       const sessionId = crypto.randomUUID();
-      const response = await fetch(`${relay.url}/v1/messages`, {
-        method: 'POST',
-        headers: {
-          'x-api-key': relay.clientKey,
-          'content-type': 'application/json',
-          'anthropic-version': '2023-06-01',
-          'x-claude-code-session-id': sessionId,
-        },
-        body: JSON.stringify({ model: 'm', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'x' }] }),
-      });
+      const response = await postMessage(relay, { sessionId, stream: true });
       const reader = response.body?.getReader();
       const first = await reader?.read();
       expect(first?.done).toBe(false);

@@ -3,6 +3,7 @@ import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
+import { postMessage } from '../api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { readUsage, sendMessage, type TimedResult } from './support.js';
 
@@ -122,21 +123,7 @@ describeWithRedis('crashes and shutdowns with a shared Redis', () => {
       const sessionIds = Array.from({ length: 25 }, () => crypto.randomUUID());
       const streams = await Promise.all(
         sessionIds.map(async (sessionId) => {
-          const response = await fetch(`${relay.url}/v1/messages`, {
-            method: 'POST',
-            headers: {
-              'x-api-key': relay.clientKey,
-              'content-type': 'application/json',
-              'anthropic-version': '2023-06-01',
-              'x-claude-code-session-id': sessionId,
-            },
-            body: JSON.stringify({
-              model: 'm',
-              max_tokens: 8,
-              stream: true,
-              messages: [{ role: 'user', content: 'x' }],
-            }),
-          });
+          const response = await postMessage(relay, { sessionId, stream: true });
           const reader = response.body?.getReader();
           const first = await reader?.read();
           return { reader, first: Buffer.from(first?.value ?? []).toString() };

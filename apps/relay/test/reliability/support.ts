@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseServerSentEventText } from '@relay/mock-anthropic';
 import { WebSocket } from 'undici';
+import { messageRequest } from '../api-client.js';
 import type { RelayProcess } from '../relay-process.js';
 
 /** Tokens a client read from one response. */
@@ -37,17 +38,15 @@ export async function sendMessage(
   options: { sessionId: string; stream?: boolean; signal?: AbortSignal; clientKey?: string },
 ): Promise<MessageResult> {
   try {
-    const response = await fetch(`${relay.url}/v1/messages`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': options.clientKey ?? relay.clientKey,
-        'content-type': 'application/json',
-        'anthropic-version': '2023-06-01',
-        'x-claude-code-session-id': options.sessionId,
-      },
-      body: messageBody({ stream: options.stream ?? false }),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const response = await fetch(
+      `${relay.url}/v1/messages`,
+      messageRequest(options.clientKey ?? relay.clientKey, {
+        sessionId: options.sessionId,
+        stream: options.stream ?? false,
+        body: { max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] },
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
     const text = await response.text();
     return { status: response.status, text, ...readUsage(text) };
   } catch (error) {
