@@ -46,7 +46,8 @@ export async function startRelayContender(
     clients: [{ id: 'bench', key: clientKey, maxConcurrency: 256 }],
     sessions: { store: 'memory' },
     state: { file: join(directory, 'state.json') },
-    logging: { level: 'silent' },
+    // Every feature on, as deployed: info logging (to a file, so that the bench process does not read it).
+    logging: { level: 'info', file: join(directory, 'relay.log') },
   };
   const configFile = join(directory, 'relay.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
