@@ -1,6 +1,6 @@
 import { HybridSessionStore } from './backends/hybrid.js';
 import { MemorySessionStore } from './backends/memory.js';
-import { RedisSessionStore } from './backends/redis.js';
+import { RedisSessionStore, type RedisSessionStoreOptions } from './backends/redis.js';
 import type { RedisSource } from './backends/redis-connection.js';
 import { InvalidOptionError } from './errors.js';
 import type { SessionStore } from './session-store.js';
@@ -25,6 +25,8 @@ export interface CreateSessionStoreOptions {
   keyPrefix?: string;
   /** Longest a Redis command may take, ms. Default 1000. */
   commandTimeoutMs?: number;
+  /** Buckets per find-by index in Redis (see `RedisSessionStoreOptions.indexBuckets`). */
+  indexBuckets?: RedisSessionStoreOptions['indexBuckets'];
 }
 
 const seconds = (option: string, value: number | undefined): number | undefined => {
@@ -53,6 +55,7 @@ export function createSessionStore(options: CreateSessionStoreOptions = {}): Ses
     affinityTtlMs,
     keyPrefix: options.keyPrefix,
     commandTimeoutMs: options.commandTimeoutMs,
+    indexBuckets: options.indexBuckets,
   };
   if (kind === 'redis') return new RedisSessionStore(common);
   return new HybridSessionStore({

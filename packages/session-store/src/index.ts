@@ -1,6 +1,11 @@
 export { HybridSessionStore, type HybridSessionStoreOptions } from './backends/hybrid.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './backends/memory.js';
-export { RedisSessionStore, type RedisSessionStoreOptions, type SessionWrite } from './backends/redis.js';
+export {
+  type BatchMark,
+  RedisSessionStore,
+  type RedisSessionStoreOptions,
+  type SessionWrite,
+} from './backends/redis.js';
 export type { RedisSource } from './backends/redis-connection.js';
 export { type CreateSessionStoreOptions, createSessionStore } from './create-session-store.js';
 export {

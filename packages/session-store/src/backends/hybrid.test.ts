@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
 import { startRedisServer } from '../../../../test/redis-server.js';
 import { deleteKeysWithPrefix, nextEvent } from '../__fixtures__/redis-keyspace.js';
+import { ReplyLosingProxy } from '../__fixtures__/reply-losing-proxy.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { ChangesDroppedEvent } from '../events.js';
 import { newSession } from '../session.js';
 import { SessionManager } from '../session-manager.js';
@@ -86,6 +88,69 @@ describeWithRedis('HybridSessionStore', () => {
       });
     } finally {
       await Promise.all([store.close(), reader.close()]);
+    }
+  });
+
+  it('replays a batch whose replies were lost without counting anything twice', async () => {
+    const keyPrefix = `${prefix}exactly-once:`;
+    const proxy = await ReplyLosingProxy.start(url());
+    const store = new HybridSessionStore({
+      redis: proxy.url,
+      keyPrefix,
+      syncIntervalMs: 3_600_000,
+      commandTimeoutMs: 1000,
+    });
+    const manager = new SessionManager({ store });
+    const reader = new RedisSessionStore({ redis: url(), keyPrefix });
+    const ids = ['once-1', 'once-2', 'once-3'];
+    const record = async (sessionIds: readonly string[], count: number) => {
+      for (const id of sessionIds) {
+        for (let index = 0; index < count; index += 1) {
+          await manager.recordRequest(id, { ok: true, status: 200, latencyMs: 1, tokens: { input: 1, output: 2 } });
+        }
+      }
+    };
+    const expectTotals = async (id: string, requests: number) => {
+      const stored = await reader.get(id);
+      expect(stored?.requestCount).toBe(requests);
+      expect(stored?.tokens.input).toBe(requests);
+      expect(stored?.tokens.output).toBe(2 * requests);
+    };
+    try {
+      await store.ready();
+      for (const id of ids) await manager.getOrCreate(id, { userId: 'user-1' });
+      await record(ids, 4);
+      await store.flush();
+
+      // A batch with counter deltas and a new session: Redis runs it, but every reply is lost.
+      await record(ids, 6);
+      await manager.getOrCreate('once-new', { userId: 'user-1' });
+      await record(['once-new'], 2);
+      proxy.loseReplies();
+      const degraded = nextEvent(manager, 'store-degraded');
+      await expect(store.flush()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await degraded;
+      await vitest.vi.waitFor(async () => expectTotals('once-1', 10), { timeout: 10_000 });
+      await expectTotals('once-new', 2);
+
+      // Redis drops the connection; on reconnect ioredis resends what went unanswered and the store replays the
+      // batch it could not confirm: both land on sessions that already hold it.
+      const recovered = nextEvent(manager, 'store-recovered');
+      proxy.forwardReplies();
+      for (const address of proxy.upstreamAddresses()) await admin.client('KILL', 'ADDR', address);
+      expect((await recovered).replayedChanges).toBeGreaterThan(0);
+      for (const id of ids) await expectTotals(id, 10);
+      await expectTotals('once-new', 2);
+
+      // Later batches still land, once.
+      await record([...ids, 'once-new'], 1);
+      await store.flush();
+      for (const id of ids) await expectTotals(id, 11);
+      await expectTotals('once-new', 3);
+    } finally {
+      await manager.close().catch(() => {});
+      await reader.close();
+      await proxy.close();
     }
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreClosedError, StoreUnavailableError } from '../errors.js';
 import type { SessionStoreEvents } from '../events.js';
@@ -44,6 +44,13 @@ type AffinityChange =
   | { readonly kind: 'clear' }
   | { readonly kind: 'slide' };
 
+/** Changes taken from the queues and written together; a batch keeps its sequence until Redis confirms it. */
+interface Batch {
+  readonly sequence: number;
+  readonly sessions: Map<string, PendingChange>;
+  readonly affinities: Map<string, AffinityChange>;
+}
+
 /** What a hybrid store announces on the change channel. */
 interface ChangeMessage {
   readonly from: string;
@@ -64,11 +71,16 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   readonly #subscriber: Redis | Cluster;
   readonly #subscribed: Promise<void>;
   readonly #instanceId = randomUUID();
+  /** This instance as a writer of batches: short, because every session hash it writes keeps it as a field. */
+  readonly #writer = randomBytes(6).toString('base64url');
+  #sequence = 0;
   readonly #batchSize: number;
   readonly #maxUnsyncedChanges: number;
   readonly #timer: NodeJS.Timeout;
-  #pending = new Map<string, PendingChange>();
-  #pendingAffinities = new Map<string, AffinityChange>();
+  readonly #pending = new Map<string, PendingChange>();
+  readonly #pendingAffinities = new Map<string, AffinityChange>();
+  /** A batch whose write failed: Redis may or may not hold it. Replayed as it is before anything newer. */
+  #unconfirmed: Batch | undefined;
   #chain: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   #syncBatches = 0;
@@ -207,7 +219,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       if (!this.#pendingAffinities.has(sessionId)) this.#queueAffinity(sessionId, { kind: 'slide' });
       return held;
     }
-    if (this.#pendingAffinities.get(sessionId)?.kind === 'clear') return undefined;
+    if (this.#unsyncedAffinity(sessionId)?.kind === 'clear') return undefined;
     try {
       const accountId = await this.#back.getAffinity(sessionId);
       if (accountId !== undefined) this.#front.holdAffinity(sessionId, accountId);
@@ -273,7 +285,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       ...front,
       backend: this.backend,
       syncBatches: this.#syncBatches,
-      unsyncedChanges: this.#pending.size + this.#pendingAffinities.size,
+      unsyncedChanges: this.#unsyncedCount(),
       droppedChanges: this.#dropped,
       degraded: this.#degradedSince !== undefined,
     };
@@ -301,17 +313,30 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       this.#whenUnavailable(error, undefined);
       // Degraded: what this instance changed itself is all it knows.
       return ids.map((id) => {
-        const pending = this.#pending.get(id);
-        return pending && !pending.remove && pending.session.expiresAt > Date.now()
-          ? this.#hold(pending.session)
+        const latest = this.#pending.get(id) ?? this.#unconfirmed?.sessions.get(id);
+        return latest && !latest.remove && latest.session.expiresAt > Date.now()
+          ? this.#hold(latest.session)
           : undefined;
       });
     }
     return stored.map((session, position) => {
-      const pending = this.#pending.get(ids[position] as string);
-      const merged = pending ? overlay(session, pending, this.ttlMs) : session;
+      const id = ids[position] as string;
+      let merged = session;
+      for (const change of [this.#unconfirmed?.sessions.get(id), this.#pending.get(id)]) {
+        if (change) merged = overlay(merged, change, this.ttlMs);
+      }
       return merged && merged.expiresAt > Date.now() ? this.#hold(merged) : undefined;
     });
+  }
+
+  /** The latest affinity change not yet confirmed by Redis. */
+  #unsyncedAffinity(sessionId: string): AffinityChange | undefined {
+    return this.#pendingAffinities.get(sessionId) ?? this.#unconfirmed?.affinities.get(sessionId);
+  }
+
+  #unsyncedCount(): number {
+    const unconfirmed = this.#unconfirmed ? this.#unconfirmed.sessions.size + this.#unconfirmed.affinities.size : 0;
+    return this.#pending.size + this.#pendingAffinities.size + unconfirmed;
   }
 
   #hold(session: Session): Session {
@@ -331,8 +356,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   }
 
   #afterQueued(): void {
-    const unsynced = this.#pending.size + this.#pendingAffinities.size;
-    if (unsynced > this.#maxUnsyncedChanges) this.#dropOldest(unsynced - this.#maxUnsyncedChanges);
+    this.#dropBeyondLimit();
     if (this.#pending.size >= this.#batchSize && this.#degradedSince === undefined && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => {
@@ -342,23 +366,25 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
     }
   }
 
-  #dropOldest(count: number): void {
-    const sessionIds: string[] = [];
-    for (const id of this.#pending.keys()) {
-      if (sessionIds.length >= count) break;
-      sessionIds.push(id);
+  #dropBeyondLimit(): void {
+    const excess = this.#unsyncedCount() - this.#maxUnsyncedChanges;
+    if (excess <= 0) return;
+    // Oldest first: the unconfirmed batch, then the queue. Affinity changes are the cheapest to lose (the next
+    // request claims again): they go once sessions run out.
+    const dropped: string[] = [];
+    for (const queue of [
+      this.#unconfirmed?.sessions,
+      this.#pending,
+      this.#unconfirmed?.affinities,
+      this.#pendingAffinities,
+    ]) {
+      if (queue && dropped.length < excess) dropped.push(...takeFirst<unknown>(queue, excess - dropped.length).keys());
     }
-    for (const id of sessionIds) this.#pending.delete(id);
-    // Affinity changes are the cheapest to lose (the next request claims again); they go once sessions run out.
-    const remaining = count - sessionIds.length;
-    if (remaining > 0) {
-      for (const id of [...this.#pendingAffinities.keys()].slice(0, remaining)) {
-        this.#pendingAffinities.delete(id);
-        sessionIds.push(id);
-      }
+    if (this.#unconfirmed && this.#unconfirmed.sessions.size + this.#unconfirmed.affinities.size === 0) {
+      this.#unconfirmed = undefined;
     }
-    this.#dropped += sessionIds.length;
-    this.emit('changes-dropped', { sessionIds, totalDropped: this.#dropped });
+    this.#dropped += dropped.length;
+    this.emit('changes-dropped', { sessionIds: dropped, totalDropped: this.#dropped });
   }
 
   #syncInBackground(): void {
@@ -368,26 +394,30 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   async #drain(): Promise<void> {
     let replayed = 0;
-    while (this.#pending.size > 0 || this.#pendingAffinities.size > 0) {
-      const sessions = takeFirst(this.#pending, this.#batchSize);
-      const affinities = takeFirst(this.#pendingAffinities, this.#batchSize);
+    for (let batch = this.#unconfirmed ?? this.#takeBatch(); batch; batch = this.#takeBatch()) {
+      const changes = batch.sessions.size + batch.affinities.size;
       const started = performance.now();
       try {
         await this.#back.applyWrites(
-          [...sessions].map(([id, change]) => ({ id, ...change })),
+          [...batch.sessions].map(([id, change]) => ({ id, ...change })),
           false,
+          { writer: this.#writer, sequence: batch.sequence },
         );
-        await this.#writeAffinities(affinities);
+        await this.#writeAffinities(batch.affinities);
       } catch (error) {
-        this.#putBack(sessions, affinities);
+        // Redis may have applied some or all of it: it is replayed as it is (same sequence), never merged with
+        // later changes, so that what it applied already is skipped and the rest lands exactly once.
+        this.#unconfirmed = batch;
+        this.#dropBeyondLimit();
         throw this.#degrade(error);
       }
+      this.#unconfirmed = undefined;
       this.#syncBatches += 1;
-      replayed += sessions.size + affinities.size;
-      this.emit('batch-synced', { changes: sessions.size + affinities.size, durationMs: performance.now() - started });
+      replayed += changes;
+      this.emit('batch-synced', { changes, durationMs: performance.now() - started });
       await this.#announce({
-        sessions: [...sessions.keys()],
-        affinities: [...affinities].filter(([, change]) => change.kind !== 'slide').map(([id]) => id),
+        sessions: [...batch.sessions.keys()],
+        affinities: [...batch.affinities].filter(([, change]) => change.kind !== 'slide').map(([id]) => id),
       });
     }
     if (this.#degradedSince !== undefined) {
@@ -428,23 +458,22 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
     });
   }
 
-  #putBack(sessions: Map<string, PendingChange>, affinities: Map<string, AffinityChange>): void {
-    for (const [id, later] of this.#pending) {
-      const earlier = sessions.get(id);
-      sessions.set(id, earlier ? mergeChanges(earlier, later) : later);
-    }
-    this.#pending = sessions;
-    for (const [id, later] of this.#pendingAffinities) affinities.set(id, later);
-    this.#pendingAffinities = affinities;
-    const unsynced = this.#pending.size + this.#pendingAffinities.size;
-    if (unsynced > this.#maxUnsyncedChanges) this.#dropOldest(unsynced - this.#maxUnsyncedChanges);
+  /** The oldest queued changes as a new batch, or undefined when nothing is queued. */
+  #takeBatch(): Batch | undefined {
+    if (this.#pending.size === 0 && this.#pendingAffinities.size === 0) return undefined;
+    this.#sequence += 1;
+    return {
+      sequence: this.#sequence,
+      sessions: takeFirst(this.#pending, this.#batchSize),
+      affinities: takeFirst(this.#pendingAffinities, this.#batchSize),
+    };
   }
 
   #degrade(error: unknown): unknown {
     if (!(error instanceof StoreUnavailableError)) return error;
     if (this.#degradedSince === undefined) {
       this.#degradedSince = Date.now();
-      this.emit('store-degraded', { error, unsyncedChanges: this.#pending.size + this.#pendingAffinities.size });
+      this.emit('store-degraded', { error, unsyncedChanges: this.#unsyncedCount() });
     }
     return error;
   }

@@ -12,6 +12,8 @@ describe('MemorySessionStore', () => {
     const store = new MemorySessionStore({ maxSessions: 3 });
     const now = Date.now();
     const sessions = ['a', 'b', 'c', 'd'].map((id) => newSession(id, { userId: 'user-1' }, now, 60_000));
+    // The first find builds the userId index; the eviction below must then leave it too.
+    expect(await store.find({ userId: 'user-1' })).toEqual([]);
     for (const session of sessions) await store.set(session);
     expect(await store.get('a')).toBeUndefined();
     expect((await store.find({ userId: 'user-1' })).map((session) => session.id).sort()).toEqual(['b', 'c', 'd']);

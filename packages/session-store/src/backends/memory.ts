@@ -35,6 +35,15 @@ export interface MemorySessionStoreOptions {
 
 type Index = Map<string, Set<string>>;
 
+const staleToo = { allowStale: true } as const;
+
+/** Adds `id` under `value`. */
+function addToIndex(index: Index, value: string, id: string): void {
+  const ids = index.get(value);
+  if (ids === undefined) index.set(value, new Set<string>().add(id));
+  else ids.add(id);
+}
+
 /** Sessions in process memory: lru-cache holds them and expires them; find-by indexes follow its evictions. */
 export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> implements SessionStore {
   readonly backend: string = 'memory';
@@ -43,7 +52,13 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
   readonly #maxCacheAgeMs: number;
   readonly #sessions: LRUCache<string, Session>;
   readonly #affinities: LRUCache<string, string>;
-  readonly #indexes: Record<IndexedField, Index> = { userId: new Map(), apiKeyId: new Map(), accountId: new Map() };
+  // An index is built on the first find by its field and kept from then on: a store nobody searches by account
+  // (the relay's usual case) pays neither the time nor the memory of that index on every create.
+  readonly #indexes: Record<IndexedField, Index | undefined> = {
+    userId: undefined,
+    apiKeyId: undefined,
+    accountId: undefined,
+  };
   #hits = 0;
   #misses = 0;
   #expired = 0;
@@ -90,7 +105,7 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
       this.#sessions.delete(session.id);
       return;
     }
-    const previous = this.#sessions.peek(session.id, { allowStale: true });
+    const previous = this.#sessions.peek(session.id, staleToo);
     this.#sessions.set(session.id, session, { ttl });
     if (previous === undefined) {
       this.#index(session);
@@ -133,7 +148,7 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
   /** The sessions held in memory that match the query. */
   search(query: SessionQuery): Session[] {
     const { field, value } = queryIndex(query);
-    const ids = this.#indexes[field].get(value);
+    const ids = (this.#indexes[field] ?? this.#buildIndex(field)).get(value);
     if (!ids) return [];
     const found: Session[] = [];
     for (const id of [...ids]) {
@@ -172,7 +187,12 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
     assertSessionId(session.id);
     const existing = this.#sessions.get(session.id);
     if (existing) return { session: existing, created: false };
-    this.hold(session);
+    // get() found nothing and dropped any stale entry: insert without hold()'s second lookup.
+    const ttl = Math.min(session.expiresAt - Date.now(), this.#maxCacheAgeMs);
+    if (ttl > 0) {
+      this.#sessions.set(session.id, session, { ttl });
+      this.#index(session);
+    }
     return { session, created: true };
   }
 
@@ -250,14 +270,23 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
   }
 
   #index(session: Session): void {
-    for (const field of indexedFields) {
+    // Written out per field: the hottest path of create, where a loop over field names costs keyed lookups.
+    const { id, userId, apiKeyId, accountId } = session;
+    const indexes = this.#indexes;
+    if (userId !== undefined && indexes.userId) addToIndex(indexes.userId, userId, id);
+    if (apiKeyId !== undefined && indexes.apiKeyId) addToIndex(indexes.apiKeyId, apiKeyId, id);
+    if (accountId !== undefined && indexes.accountId) addToIndex(indexes.accountId, accountId, id);
+  }
+
+  /** Builds the index of `field` from every live session, once; `#index` keeps it up to date after that. */
+  #buildIndex(field: IndexedField): Index {
+    const index: Index = new Map();
+    for (const [id, session] of this.#sessions.entries()) {
       const value = session[field];
-      if (value === undefined) continue;
-      const index = this.#indexes[field];
-      const ids = index.get(value);
-      if (ids) ids.add(session.id);
-      else index.set(value, new Set([session.id]));
+      if (value !== undefined) addToIndex(index, value, id);
     }
+    this.#indexes[field] = index;
+    return index;
   }
 
   #unindex(session: Session): void {
@@ -265,10 +294,10 @@ export class MemorySessionStore extends TypedEventEmitter<SessionStoreEvents> im
       const value = session[field];
       if (value === undefined) continue;
       const index = this.#indexes[field];
-      const ids = index.get(value);
+      const ids = index?.get(value);
       if (!ids) continue;
       ids.delete(session.id);
-      if (ids.size === 0) index.delete(value);
+      if (ids.size === 0) index?.delete(value);
     }
   }
 }

@@ -49,6 +49,30 @@ describeWithRedis('RedisSessionStore', () => {
     await store.close();
   });
 
+  it('splits a busy index into buckets that each stay a listpack, and still finds every session', async () => {
+    const keyPrefix = `${prefix}buckets:`;
+    const store = new RedisSessionStore({ redis: testRedisUrl() as string, keyPrefix, indexBuckets: { accountId: 4 } });
+    try {
+      // 300 sessions on one account: one sorted set would leave listpack encoding (128 entries) for a skip list.
+      const sessions = Array.from({ length: 300 }, (_, index) =>
+        newSession(`bucketed-${index}`, { accountId: 'busy-account' }, Date.now(), 60_000),
+      );
+      await store.setMany(sessions);
+      const buckets = await admin.keys(`${keyPrefix}i:a*`);
+      expect(buckets).toHaveLength(4);
+      for (const bucket of buckets) {
+        expect(await admin.object('ENCODING', bucket)).toBe('listpack');
+        expect(await admin.pttl(bucket)).toBeGreaterThan(0);
+      }
+      const found = await store.find({ accountId: 'busy-account' });
+      expect(found.map((session) => session.id).sort()).toEqual(sessions.map((session) => session.id).sort());
+      await store.delete('bucketed-7');
+      expect(await store.find({ accountId: 'busy-account' })).toHaveLength(299);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('uses a caller-owned ioredis client and leaves it open on close', async () => {
     const client = new Redis(testRedisUrl() as string);
     const store = new RedisSessionStore({ redis: client, keyPrefix: `${prefix}owned:` });
@@ -98,5 +122,8 @@ it('names the bad option', () => {
   expect(() => new RedisSessionStore({ redis: 'redis://127.0.0.1:1', keyPrefix: 'a{b' })).toThrow(/keyPrefix/);
   expect(() => new RedisSessionStore({ redis: 'redis://127.0.0.1:1', commandTimeoutMs: 0 })).toThrow(
     /commandTimeoutMs/,
+  );
+  expect(() => new RedisSessionStore({ redis: 'redis://127.0.0.1:1', indexBuckets: { accountId: 0 } })).toThrow(
+    /indexBuckets\.accountId/,
   );
 });

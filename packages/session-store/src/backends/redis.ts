@@ -30,7 +30,15 @@ export interface RedisSessionStoreOptions {
   commandTimeoutMs?: number;
   /** Most commands allowed to wait for a connection being established. Default 1000. */
   maxOfflineQueue?: number;
+  /**
+   * Buckets per find-by index (1 to 1024 each). Keep sessions per value / buckets under ~100, so that each bucket
+   * stays a compact listpack (Redis's `zset-max-listpack-entries` is 128). Default userId 1, apiKeyId 16,
+   * accountId 64.
+   */
+  indexBuckets?: Partial<Record<IndexedField, number>>;
 }
+
+const defaultIndexBuckets: Readonly<Record<IndexedField, number>> = { userId: 1, apiKeyId: 16, accountId: 64 };
 
 /** One write to Redis, atomic per session (the hybrid store hands over its queued changes as these). */
 export interface SessionWrite {
@@ -49,10 +57,28 @@ export interface SessionWrite {
   readonly delta?: SessionDelta;
 }
 
-// Index scores are expiries rounded up to this grain, so a session that slides by seconds rewrites its index
-// entries about once a minute, not on every request. A score is never below the session's expiry.
+/**
+ * Marks a batch of writes so that applying it twice adds nothing twice: each session hash keeps the writer's last
+ * applied sequence (one small field per writer), and a write at or below it is skipped. A writer must send its
+ * batches in sequence order and replay an unconfirmed batch, with its sequence, before sending a later one.
+ */
+export interface BatchMark {
+  /** Names the writer; short (it becomes a hash field in every session it writes). */
+  readonly writer: string;
+  /** Grows with every new batch of this writer. */
+  readonly sequence: number;
+}
+
+/** The hash field holding a writer's last applied batch sequence (`~` keeps it apart from the session fields). */
+const writerField = (writer: string) => `~${writer}`;
+
+// Index scores are expiries in minutes, rounded up: a session that slides by seconds rewrites its index entries
+// about once a minute, not on every request, and a score fits in 4 bytes of a listpack instead of 8. A score is
+// never below the session's expiry.
 const indexScoreGrainMs = 60_000;
-const indexScore = (expiresAt: number) => Math.ceil(expiresAt / indexScoreGrainMs) * indexScoreGrainMs;
+const indexScore = (expiresAt: number) => Math.ceil(expiresAt / indexScoreGrainMs);
+/** Now on the index score scale: entries scored below it are past their expiry. */
+const indexNow = () => Date.now() / indexScoreGrainMs;
 
 type ApplyReply = [created: number, previousExpiresAt: string | null, hash?: string[]] | null;
 
@@ -76,7 +102,12 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
     if (keyPrefix.includes('{')) throw new InvalidOptionError('keyPrefix', 'a prefix without "{"', keyPrefix);
     this.ttlMs = integerOption('ttlMs', options.ttlMs, 60 * 60 * 1000);
     this.affinityTtlMs = integerOption('affinityTtlMs', options.affinityTtlMs, 30 * 60 * 1000);
-    this.keys = new RedisKeys(keyPrefix);
+    const buckets = options.indexBuckets ?? {};
+    this.keys = new RedisKeys(keyPrefix, {
+      userId: integerOption('indexBuckets.userId', buckets.userId, defaultIndexBuckets.userId, 1, 1024),
+      apiKeyId: integerOption('indexBuckets.apiKeyId', buckets.apiKeyId, defaultIndexBuckets.apiKeyId, 1, 1024),
+      accountId: integerOption('indexBuckets.accountId', buckets.accountId, defaultIndexBuckets.accountId, 1, 1024),
+    });
     this.connection = new RedisConnection(options.redis, {
       commandTimeoutMs: integerOption('commandTimeoutMs', options.commandTimeoutMs, 1000),
       maxOfflineQueue: integerOption('maxOfflineQueue', options.maxOfflineQueue, 1000),
@@ -121,7 +152,17 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
     assertSessionId(session.id);
     const create = encodeSession(session);
     const commands: RedisCommand[] = [
-      ['relaySessionApply', this.keys.session(session.id), session.expiresAt, 'all', create.length / 2, ...create, 0],
+      [
+        'relaySessionApply',
+        this.keys.session(session.id),
+        session.expiresAt,
+        'all',
+        '',
+        0,
+        create.length / 2,
+        ...create,
+        0,
+      ],
       // Indexing before knowing who won is harmless: a loser's entry points at the same id, and finds verify.
       ...this.#indexCommands(session),
     ];
@@ -164,8 +205,15 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
    * Writes changes pipelined, each atomic per session: delete, replace, or create-if-absent then add counters and
    * set fields. Index entries ride along for new sessions; a second round trip moves them only when an expiry
    * crosses into a later grain or the account changed. With `reply`, resolves to the sessions after the change.
+   * With `mark`, counters and fields are applied at most once per session however often the batch is replayed.
    */
-  async applyWrites(writes: readonly SessionWrite[], reply: boolean): Promise<Array<Session | undefined>> {
+  async applyWrites(
+    writes: readonly SessionWrite[],
+    reply: boolean,
+    mark?: BatchMark,
+  ): Promise<Array<Session | undefined>> {
+    const writer = mark ? writerField(mark.writer) : '';
+    const sequence = mark?.sequence ?? 0;
     const commands: RedisCommand[] = [];
     const upfront: RedisCommand[] = [];
     for (const write of writes) {
@@ -186,6 +234,8 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
           key,
           Math.max(write.at + this.ttlMs, session?.expiresAt ?? 0),
           reply ? 'all' : 'none',
+          writer,
+          sequence,
           create.length / 2,
           ...create,
           counters.length / 2,
@@ -208,7 +258,13 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
       const [created, previous, hash] = applied;
       const session = hash ? decodeSession(write.id, pairsToRecord(hash)) : write.session;
       sessions.push(session);
-      if (!session || (created === 1 && write.session)) return;
+      if (!session) return;
+      // Applied before and replayed: the first attempt may have lost its index moves along with its reply.
+      if (created === -1) {
+        followUp.push(...this.#indexCommands(session));
+        return;
+      }
+      if (created === 1 && write.session) return;
       const accountMoved = write.delta?.accountId !== undefined;
       if (created === 1 || accountMoved || indexScore(session.expiresAt) > indexScore(Number(previous ?? 0))) {
         followUp.push(...this.#indexCommands(session));
@@ -220,24 +276,29 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
 
   async find(query: SessionQuery): Promise<Session[]> {
     const { field, value } = queryIndex(query);
-    const indexKey = this.keys.index(field, value);
-    const [, ids] = (await this.connection.batch([
-      ['zremrangebyscore', indexKey, '-inf', `(${Date.now()}`],
-      ['zrange', indexKey, 0, -1],
-    ])) as [number, string[]];
+    // One trim and one read per bucket, each on its own key: the buckets may live in different Cluster slots.
+    const now = indexNow();
+    const replies = await this.connection.batch(
+      this.keys.indexBuckets(field, value).flatMap((key): RedisCommand[] => [
+        ['zremrangebyscore', key, '-inf', `(${now}`],
+        ['zrange', key, 0, -1],
+      ]),
+    );
+    const ids = replies.filter((_, position) => position % 2 === 1).flat() as string[];
     const sessions = await this.getMany(ids);
     const found: Session[] = [];
-    const stale: string[] = [];
+    const stale: RedisCommand[] = [];
     sessions.forEach((session, position) => {
+      const id = ids[position] as string;
       if (session && matchesQuery(session, query)) found.push(session);
       // Gone, or no longer holding this value (it moved accounts): trim the entry now.
-      else if (!session || session[field] !== value) stale.push(ids[position] as string);
+      else if (!session || session[field] !== value) stale.push(['zrem', this.keys.index(field, value, id), id]);
       if (!session) {
         this.#expired += 1;
-        this.emit('session-expired', { sessionId: ids[position] as string });
+        this.emit('session-expired', { sessionId: id });
       }
     });
-    if (stale.length > 0) await this.connection.command(['zrem', indexKey, ...stale]);
+    await this.connection.batch(stale);
     return found;
   }
 
@@ -281,7 +342,7 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
     const commands: RedisCommand[] = [];
     for (const field of indexedFields) {
       const value = session[field];
-      if (value !== undefined) commands.push(['zrem', this.keys.index(field, value), session.id]);
+      if (value !== undefined) commands.push(['zrem', this.keys.index(field, value, session.id), session.id]);
     }
     return commands;
   }
@@ -289,11 +350,12 @@ export class RedisSessionStore extends TypedEventEmitter<SessionStoreEvents> imp
   #indexCommands(session: Session): RedisCommand[] {
     const commands: RedisCommand[] = [];
     const score = indexScore(session.expiresAt);
-    const now = Date.now();
+    const now = indexNow();
     for (const field of indexedFields) {
       const value = session[field];
       if (value !== undefined) {
-        commands.push(['relaySessionIndex', this.keys.index(field, value), score, session.id, now]);
+        const key = this.keys.index(field, value, session.id);
+        commands.push(['relaySessionIndex', key, score, session.id, now, indexScoreGrainMs]);
       }
     }
     return commands;

@@ -324,6 +324,27 @@ export function sessionStoreTestSuite(
         expect(await waitUntil(async () => (await second.getAffinity(id)) === 'account-b', expiryTimeoutMs)).toBe(true);
       });
 
+      it('slides an affinity on every read: one read more often than its TTL outlives it', async () => {
+        // Real waiting, with margins generous for a loaded machine: reads every ~100 ms keep a 1 s TTL alive for
+        // three TTLs, while its unread twin expires.
+        const affinityTtlMs = 1000;
+        const sessions = await store({ affinityTtlMs });
+        const read = `session-${randomUUID()}`;
+        const unread = `session-${randomUUID()}`;
+        await sessions.claimAffinity(read, 'account-a');
+        await sessions.claimAffinity(unread, 'account-a');
+        const until = Date.now() + 3 * affinityTtlMs;
+        while (Date.now() < until) {
+          expect(await sessions.getAffinity(read)).toBe('account-a');
+          // The slide must reach the shared state too, not only this instance's memory.
+          await sync(sessions);
+          await sleep(affinityTtlMs / 10);
+        }
+        expect(await sessions.getAffinity(unread)).toBeUndefined();
+        const other = await peer(sessions, { affinityTtlMs });
+        expect(await other.getAffinity(read)).toBe('account-a');
+      });
+
       it('expires an affinity after its own TTL, independent of the session', async () => {
         const sessions = await store({ affinityTtlMs: 300, ttlMs: 120_000 });
         const session = sampleSession(120_000);
