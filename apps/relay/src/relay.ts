@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ConnectionPool } from '@relay/connection-pool';
@@ -9,7 +10,7 @@ import { hashClientKey } from './auth/client-key.js';
 import { type Client, ClientRegistry } from './auth/client-registry.js';
 import { StateFile } from './auth/state-file.js';
 import type { RelayConfig } from './config/config-schema.js';
-import { buildApp } from './http/build-app.js';
+import { buildServer } from './http/build-server.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { createLogger } from './logger.js';
 import { AccountRegistry } from './upstream/account-registry.js';
@@ -77,7 +78,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const limiter = new ClientConcurrencyLimiter();
   let closing: Promise<void> | undefined;
 
-  const app = buildApp({
+  const server = buildServer({
     config,
     logger,
     clients,
@@ -115,12 +116,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     findSessions: (query) => sessions.find(query),
   });
 
-  await app.listen({
-    host: config.listen.host,
-    port: config.listen.port,
-    backlog: config.listen.backlog ?? listenBacklog,
-  });
-  const address = app.server.address() as AddressInfo;
+  await listen(server, config.listen.host, config.listen.port, config.listen.backlog ?? listenBacklog);
+  const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info(
     { url, store: config.sessions.store, accounts: config.accounts.length, clients: clients.size },
@@ -140,15 +137,16 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const close = async () => {
     const graceTimer = setTimeout(() => {
       logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over: closing the remaining connections');
-      app.server.closeAllConnections();
+      server.closeAllConnections();
     }, config.shutdown.graceMs);
     graceTimer.unref();
     // server.close() only closes the connections idle at that moment; a keep-alive connection whose stream
     // finishes later would hold the process until its keep-alive timeout, so sweep them as they go idle.
-    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
     idleSweep.unref();
     try {
-      await app.close();
+      // Resolves once every connection is gone; new requests on kept-alive ones are refused meanwhile (503).
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     } finally {
       clearTimeout(graceTimer);
       clearInterval(idleSweep);
@@ -168,6 +166,17 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       return closing;
     },
   };
+}
+
+/** Listens like `server.listen`, rejecting on a listen error (port taken, permission). */
+function listen(server: Server, host: string, port: number, backlog: number): Promise<void> {
+  return new Promise((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen({ host, port, backlog }, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
 }
 
 /** The relay's clients: the configured ones and the keys generated into the state file. */

@@ -49,3 +49,19 @@ export function errorTypeForStatus(statusCode: number): ApiErrorType {
       return statusCode >= 500 ? 'api_error' : 'invalid_request_error';
   }
 }
+
+/** Maps anything thrown on the request path to the Anthropic error the client should see. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'RELAY_ERR_STORE_UNAVAILABLE') {
+    return new ApiError(503, 'api_error', 'the session store is unavailable; try again shortly', {
+      'retry-after': '1',
+    });
+  }
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return new ApiError(statusCode, errorTypeForStatus(statusCode), (error as Error).message);
+  }
+  return new ApiError(500, 'api_error', 'the relay failed to handle the request');
+}

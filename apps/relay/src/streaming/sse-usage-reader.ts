@@ -8,6 +8,8 @@ const carriageReturn = 0x0d;
 const eventPrefix = Buffer.from('event: ');
 const interestingEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
 const longestInterestingName = 'message_start'.length;
+const letterM = 0x6d;
+const letterE = 0x65;
 
 /**
  * Reads token usage from a copy of an SSE stream as it passes: `message_start` (input and cache tokens),
@@ -47,8 +49,11 @@ export class SseUsageReader {
   }
 
   #readEvent(buffer: Buffer, start: number, end: number): void {
-    if (buffer.compare(eventPrefix, 0, eventPrefix.length, start, start + eventPrefix.length) !== 0) return;
     const nameStart = start + eventPrefix.length;
+    // The interesting names start with "m" or "e": most events (content_block_delta, ping) stop at this byte.
+    const initial = buffer[nameStart];
+    if (initial !== letterM && initial !== letterE) return;
+    if (buffer.compare(eventPrefix, 0, eventPrefix.length, start, nameStart) !== 0) return;
     const nameEnd = Math.min(end, nameStart + longestInterestingName + 1);
     const name = buffer.toString('latin1', nameStart, nameEnd).split(/\r?\n/, 1)[0]?.trim() ?? '';
     if (!interestingEvents.has(name)) return;

@@ -2,15 +2,13 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ConnectionPool } from '@relay/connection-pool';
 import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
-import type { BaseLogger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { ApiError } from '../http/api-error.js';
 import { JsonUsageReader } from '../streaming/json-usage-reader.js';
-import { pumpToClient } from '../streaming/pump.js';
 import { SseUsageReader } from '../streaming/sse-usage-reader.js';
 import { emptyUsage, type TokenUsage } from '../streaming/token-usage.js';
 import type { Account } from './account.js';
 import type { AccountRegistry } from './account-registry.js';
+import { type UpstreamAnswer, UpstreamExchange } from './upstream-exchange.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
 import { isRetryableVerdict, judgeUpstreamResponse } from './upstream-verdict.js';
 
@@ -26,7 +24,7 @@ export interface ForwardRequest {
   /** The session this request belongs to (messages only). */
   session: { id: string; userId: string; apiKeyId: string } | undefined;
   response: ServerResponse;
-  log: Pick<BaseLogger, 'info' | 'warn'>;
+  log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
 export interface ForwarderOptions {
@@ -40,14 +38,7 @@ export interface ForwarderOptions {
   metrics: RelayMetrics;
 }
 
-type Attempt =
-  | {
-      kind: 'answered';
-      statusCode: number;
-      headers: Record<string, string | string[] | undefined>;
-      body: Dispatcher.ResponseData['body'];
-    }
-  | { kind: 'failed'; error: Error };
+type Answered = Extract<UpstreamAnswer, { kind: 'answered' }>;
 
 const sseErrorEvent = (message: string) =>
   `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
@@ -73,9 +64,13 @@ export class Forwarder {
   async forward(request: ForwardRequest): Promise<void> {
     const { accounts, sessions, maxAttempts } = this.#options;
     const started = performance.now();
-    const abort = new AbortController();
+    // The attempt in flight, cancelled if the client goes away.
+    let exchange: UpstreamExchange | undefined;
+    let clientGone = false;
     const onClientClose = () => {
-      if (!request.response.writableFinished) abort.abort();
+      if (request.response.writableFinished) return;
+      clientGone = true;
+      exchange?.abort(clientGoneError());
     };
     request.response.once('close', onClientClose);
 
@@ -93,7 +88,7 @@ export class Forwarder {
       let lastFailure: string | undefined;
 
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        if (abort.signal.aborted) return;
+        if (clientGone) return;
         let account = accounts.choose(affineId, excluded);
         if (!account) break;
         if (request.session && account.id !== affineId) {
@@ -101,9 +96,11 @@ export class Forwarder {
           affineId = account.id;
         }
 
-        const result = await this.#attempt(request, account, abort.signal);
+        exchange = new UpstreamExchange();
+        if (clientGone) exchange.abort(clientGoneError());
+        const result = await this.#attempt(request, account, exchange);
         if (result.kind === 'failed') {
-          if (abort.signal.aborted) {
+          if (clientGone) {
             this.#recordAborted(request, account, started);
             return;
           }
@@ -129,11 +126,11 @@ export class Forwarder {
         if (canMove) {
           request.log.warn({ account: account.id, attempt, status: result.statusCode }, 'moving to another account');
           excluded.add(account.id);
-          await result.body.dump().catch(() => undefined);
+          await exchange.discard();
           account.inFlight -= 1;
           continue;
         }
-        await this.#stream(request, account, result, started);
+        await this.#stream(request, account, result, exchange, started);
         return;
       }
 
@@ -168,31 +165,36 @@ export class Forwarder {
     return account;
   }
 
-  async #attempt(request: ForwardRequest, account: Account, signal: AbortSignal): Promise<Attempt> {
+  /** Sends the request on the account's pooled dispatcher; resolves with the answer's head, or the failure. */
+  async #attempt(request: ForwardRequest, account: Account, exchange: UpstreamExchange): Promise<UpstreamAnswer> {
     account.inFlight += 1;
     try {
-      // The dispatcher's own request(): origin and path given apart, so no URL is parsed per request.
-      const response = await this.#options.pool.get(this.#origin, { proxy: account.proxy }).request({
-        origin: this.#origin,
-        path: `${this.#basePath}${request.pathAndQuery}`,
-        method: request.method,
-        headers: upstreamRequestHeaders(request.headers, account),
-        body: request.rawBody,
-        signal,
-        headersTimeout: this.#options.headersTimeoutMs,
-        bodyTimeout: this.#options.bodyTimeoutMs,
-      });
-      return { kind: 'answered', statusCode: response.statusCode, headers: response.headers, body: response.body };
+      // dispatch() with our own handler: no body stream, no URL parsed (origin and path given apart).
+      this.#options.pool.get(this.#origin, { proxy: account.proxy }).dispatch(
+        {
+          origin: this.#origin,
+          path: `${this.#basePath}${request.pathAndQuery}`,
+          method: request.method,
+          headers: upstreamRequestHeaders(request.headers, account),
+          body: request.rawBody ?? null,
+          headersTimeout: this.#options.headersTimeoutMs,
+          bodyTimeout: this.#options.bodyTimeoutMs,
+        },
+        exchange,
+      );
     } catch (error) {
-      account.inFlight -= 1;
-      return { kind: 'failed', error: error as Error };
+      exchange.fail(error as Error);
     }
+    const answer = await exchange.answer;
+    if (answer.kind === 'failed') account.inFlight -= 1;
+    return answer;
   }
 
   async #stream(
     request: ForwardRequest,
     account: Account,
-    answer: Extract<Attempt, { kind: 'answered' }>,
+    answer: Answered,
+    exchange: UpstreamExchange,
     started: number,
   ): Promise<void> {
     const { response } = request;
@@ -202,10 +204,16 @@ export class Forwarder {
     const jsonReader = isEventStream ? undefined : new JsonUsageReader();
     const observe = sseReader ? (chunk: Buffer) => sseReader.push(chunk) : (chunk: Buffer) => jsonReader?.push(chunk);
 
-    let pumped: Awaited<ReturnType<typeof pumpToClient>>;
+    let pumped: Awaited<ReturnType<UpstreamExchange['relayTo']>>;
     try {
-      response.writeHead(answer.statusCode, clientResponseHeaders(answer.headers));
-      pumped = await pumpToClient(answer.body, response, observe);
+      const headers = clientResponseHeaders(answer.headers);
+      // Anthropic always sends its request-id; an upstream that does not gets the relay's.
+      headers['request-id'] ??= request.requestId;
+      response.writeHead(answer.statusCode, headers);
+      pumped = await exchange.relayTo(response, observe);
+    } catch (error) {
+      exchange.abort(error as Error);
+      throw error;
     } finally {
       account.inFlight -= 1;
     }
@@ -268,6 +276,13 @@ export class Forwarder {
       durationSeconds: (performance.now() - started) / 1000,
     });
   }
+}
+
+/** The reason an upstream request is cancelled with when its client closed the connection. */
+function clientGoneError(): Error {
+  const error = new Error('the client closed the connection');
+  error.name = 'AbortError';
+  return error;
 }
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

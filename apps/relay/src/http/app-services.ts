@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { ClientRegistry } from '../auth/client-registry.js';
+import type { RelayConfig } from '../config/config-schema.js';
+import type { AccountRegistry } from '../upstream/account-registry.js';
+import type { Forwarder } from '../upstream/forwarder.js';
+import type { ClientConcurrencyLimiter } from './client-limiter.js';
+import type { RequestLog } from './request-log.js';
+import type { RouteMatch } from './route-match.js';
+
+/** What the HTTP layer needs from the rest of the relay. */
+export interface AppServices {
+  config: RelayConfig;
+  logger: Logger;
+  clients: ClientRegistry;
+  limiter: ClientConcurrencyLimiter;
+  accounts: AccountRegistry;
+  forwarder: Forwarder;
+  /** Readiness: the session store answers, and at least one account is usable. */
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** Prometheus exposition (OpenMetrics when asked). */
+  metrics(openMetrics: boolean): Promise<{ contentType: string; body: string }>;
+  /** The JSON of `GET /admin/stats`. */
+  stats(): Promise<Record<string, unknown>>;
+  /** True once shutdown began: new requests are refused from then on. */
+  isDraining(): boolean;
+  /** Counts an error the relay itself answered with, by its API error type. */
+  recordError(errorType: string): void;
+  /** Sessions by userId, apiKeyId or accountId. */
+  findSessions(query: { userId?: string; apiKeyId?: string; accountId?: string }): Promise<unknown[]>;
+}
+
+/** Handles one routed request; a thrown ApiError (or anything else) is answered by the server. */
+export type RouteHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: RequestLog,
+  route: RouteMatch,
+) => Promise<void>;
