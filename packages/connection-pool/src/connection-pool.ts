@@ -9,6 +9,7 @@ import {
   type CircuitEvent,
   type ConnectionPoolEventName,
   type ConnectionPoolEvents,
+  hasDiagnosticsSubscribers,
   publishDiagnostics,
 } from './events.js';
 import { HealthChecker, type HealthCheckResult } from './health-checker.js';
@@ -288,6 +289,7 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> {
   #create(key: DispatcherKey): PoolEntry {
     const entry = new PoolEntry(key, this.options, {
       emit: (event, payload) => this.#emit(event, payload),
+      isObserved: (event) => this.listenerCount(event) > 0 || hasDiagnosticsSubscribers(event),
       onRequest: (outcome) => this.#onRequest(outcome),
       onCircuitTransition: (changed, transition) => this.#onCircuitTransition(changed, transition),
     });

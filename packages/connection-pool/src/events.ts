@@ -113,15 +113,25 @@ export function diagnosticsChannelName(event: ConnectionPoolEventName): string {
 
 const channels = new Map<ConnectionPoolEventName, diagnosticsChannel.Channel>();
 
-/** Publishes on the event's diagnostics channel when someone subscribes to it (a no-op otherwise). */
-export function publishDiagnostics<Name extends ConnectionPoolEventName>(
-  event: Name,
-  payload: ConnectionPoolEvents[Name][0],
-): void {
+function channelOf(event: ConnectionPoolEventName): diagnosticsChannel.Channel {
   let channel = channels.get(event);
   if (channel === undefined) {
     channel = diagnosticsChannel.channel(diagnosticsChannelName(event));
     channels.set(event, channel);
   }
+  return channel;
+}
+
+/** Publishes on the event's diagnostics channel when someone subscribes to it (a no-op otherwise). */
+export function publishDiagnostics<Name extends ConnectionPoolEventName>(
+  event: Name,
+  payload: ConnectionPoolEvents[Name][0],
+): void {
+  const channel = channelOf(event);
   if (channel.hasSubscribers) channel.publish(payload);
+}
+
+/** Whether the event's diagnostics channel has a subscriber. */
+export function hasDiagnosticsSubscribers(event: ConnectionPoolEventName): boolean {
+  return channelOf(event).hasSubscribers;
 }

@@ -2,7 +2,7 @@ import { type Dispatcher, Pool } from 'undici';
 import { CircuitBreaker, type CircuitTransition } from './circuit-breaker.js';
 import type { DispatcherKey } from './dispatcher-key.js';
 import { CircuitOpenError, errorCode } from './errors.js';
-import type { ConnectionPoolEvents, KeyEventBase } from './events.js';
+import type { ConnectionPoolEventName, ConnectionPoolEvents, KeyEventBase } from './events.js';
 import type { HealthCheckTarget } from './health-checker.js';
 import { LatencyWindow } from './latency-window.js';
 import { createOutcomeInterceptor, type OutcomeRecorder, type RequestOutcome } from './outcome-interceptor.js';
@@ -20,6 +20,8 @@ export type EntryEmit = <Name extends keyof ConnectionPoolEvents>(
 /** What an entry tells its ConnectionPool besides events. */
 export interface EntryHooks {
   emit: EntryEmit;
+  /** Whether anyone listens to the event (a listener or a diagnostics channel subscriber). */
+  isObserved(event: ConnectionPoolEventName): boolean;
   /** A request ended: for the pool-wide totals. */
   onRequest(outcome: RequestOutcome): void;
   onCircuitTransition(entry: PoolEntry, transition: CircuitTransition): void;
@@ -159,7 +161,10 @@ export class PoolEntry implements HealthCheckTarget, OutcomeRecorder {
     else if (outcome.outcome === 'failure') this.recordFailure(outcome.errorCode ?? 'UNKNOWN');
     else if (outcome.outcome === 'aborted') this.breaker.release();
     this.#hooks.onRequest(outcome);
-    this.#hooks.emit('request-completed', { ...this.#eventBase, ...outcome });
+    // Every request passes here: build the event only for someone who listens.
+    if (this.#hooks.isObserved('request-completed')) {
+      this.#hooks.emit('request-completed', { ...this.#eventBase, ...outcome });
+    }
   }
 
   /** Counts a failure against the circuit, unless it is the caller's or the pool's own doing. */
