@@ -57,3 +57,25 @@ describe('JsonUsageReader', () => {
     expect(reader.finish()).toEqual({ input: 0, output: 0, cacheRead: 0, cacheCreation: 0 });
   });
 });
+
+describe('SseUsageReader on the usage object alone', () => {
+  it('reads nested usage objects (cache_creation, server_tool_use) and ignores "usage" text elsewhere', () => {
+    const reader = new SseUsageReader();
+    reader.push(
+      Buffer.from(
+        'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","content":[],"usage":{"input_tokens":11,"cache_creation":{"ephemeral_5m_input_tokens":4},"cache_creation_input_tokens":4,"cache_read_input_tokens":2,"output_tokens":1}}}\n\n' +
+          'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"the \\"usage\\":{ word"}}\n\n' +
+          'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9,"server_tool_use":{"web_search_requests":0}}}\n\n',
+      ),
+    );
+    expect(reader.usage).toEqual({ input: 11, output: 9, cacheRead: 2, cacheCreation: 4 });
+  });
+
+  it('falls back to the whole event when the data spans several lines', () => {
+    const reader = new SseUsageReader();
+    reader.push(
+      Buffer.from('event: message_delta\ndata: {"type":"message_delta","usage":\ndata: {"output_tokens":7}}\n\n'),
+    );
+    expect(reader.usage.output).toBe(7);
+  });
+});

@@ -10,6 +10,10 @@ const interestingEvents = new Set(['message_start', 'message_delta', 'message_st
 const longestInterestingName = 'message_start'.length;
 const letterM = 0x6d;
 const letterE = 0x65;
+const openingBrace = 0x7b;
+const closingBrace = 0x7d;
+const space = 0x20;
+const usageKey = Buffer.from('"usage":');
 
 /**
  * Reads token usage from a copy of an SSE stream as it passes: `message_start` (input and cache tokens),
@@ -61,6 +65,14 @@ export class SseUsageReader {
       this.completed = true;
       return;
     }
+    if (name !== 'error') {
+      // Only the usage object matters: cut it out of the bytes and parse that alone (the cheap path).
+      const usage = usageObject(buffer, start, end);
+      if (usage) {
+        applyApiUsage(this.usage, usage);
+        return;
+      }
+    }
     const data = eventData(buffer.toString('utf8', start, end));
     if (!data) return;
     let payload: {
@@ -77,6 +89,31 @@ export class SseUsageReader {
     else if (name === 'message_delta') applyApiUsage(this.usage, payload.usage);
     else this.errorType = typeof payload.error?.type === 'string' ? payload.error.type : 'api_error';
   }
+}
+
+/** The first `"usage":{...}` object between `start` and `end`, parsed; undefined when it cannot be cut out cleanly. */
+function usageObject(buffer: Buffer, start: number, end: number): Record<string, unknown> | undefined {
+  const keyAt = buffer.indexOf(usageKey, start);
+  if (keyAt === -1 || keyAt >= end) return undefined;
+  let objectStart = keyAt + usageKey.length;
+  while (buffer[objectStart] === space) objectStart += 1;
+  if (buffer[objectStart] !== openingBrace) return undefined;
+  let depth = 0;
+  for (let cursor = objectStart; cursor < end; cursor += 1) {
+    const byte = buffer[cursor];
+    if (byte === openingBrace) depth += 1;
+    else if (byte === closingBrace) {
+      depth -= 1;
+      if (depth === 0) {
+        try {
+          return JSON.parse(buffer.toString('latin1', objectStart, cursor + 1)) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 function eventData(block: string): string | undefined {
