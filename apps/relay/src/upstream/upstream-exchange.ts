@@ -34,6 +34,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #ended: ((result: { end: RelayEnd; error?: Error }) => void) | undefined;
   #response: ServerResponse | undefined;
   #observe: ((chunk: Buffer) => void) | undefined;
+  // Chunks parsed from one socket read keep arriving after pause(): wait for one drain, not one per chunk.
+  #waitingForDrain = false;
 
   constructor() {
     this.answer = new Promise((resolve) => {
@@ -74,7 +76,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       if (this.#ending) resolve(this.#ending);
       else {
         this.#ended = resolve;
-        if (full) response.once('drain', this.#onDrain);
+        if (full) this.#waitForDrain();
         else this.#controller?.resume();
       }
     });
@@ -94,7 +96,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.#mode === 'relay') {
       if (!this.#write(chunk)) {
         controller.pause();
-        this.#response?.once('drain', this.#onDrain);
+        this.#waitForDrain();
       }
     } else if (this.#mode === 'waiting') {
       this.#held ??= [];
@@ -126,6 +128,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   #finish(result: { end: RelayEnd; error?: Error }): void {
     this.#response?.off('drain', this.#onDrain);
+    this.#waitingForDrain = false;
     if (this.#ended) {
       this.#ended(result);
       this.#ended = undefined;
@@ -137,5 +140,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     return (this.#response as ServerResponse).write(chunk);
   }
 
-  readonly #onDrain = () => this.#controller?.resume();
+  #waitForDrain(): void {
+    if (this.#waitingForDrain) return;
+    this.#waitingForDrain = true;
+    this.#response?.once('drain', this.#onDrain);
+  }
+
+  readonly #onDrain = () => {
+    this.#waitingForDrain = false;
+    this.#controller?.resume();
+  };
 }
