@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { createMockAnthropic } from '@relay/mock-anthropic';
+import { Redis } from 'ioredis';
 import { builtFile } from '../built-file.js';
 import { startChildServer } from '../child-server.js';
 import { startRelayContender } from '../contenders/relay-app.js';
 import { BenchSetupError } from '../errors.js';
 import { LoadGenerator, type LoadRequest, type ThroughputResult } from '../load-generator.js';
-import { alternateRounds, percentile } from '../measure.js';
+import { alternateRounds, countRedisCommands, percentile } from '../measure.js';
+import { deleteKeys } from '../redis-keys.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 
 /** One server the load is sent to. */
@@ -234,6 +237,57 @@ async function measureAddedLatency(
   }
 }
 
+/**
+ * Redis commands per relayed request with the hybrid store: the relay under load (Claude Code-like requests of one
+ * session each connection keeps sending), then stopped so that its last batch is flushed; INFO commandstats before
+ * and after, over the responses.
+ */
+async function measureHybridRedisCommands(
+  context: ScenarioContext,
+  generator: LoadGenerator,
+  upstreamUrl: string,
+  redisUrl: string,
+  requests: number,
+): Promise<void> {
+  context.progress('hybrid store: Redis commands per relayed request');
+  const keyPrefix = `relay-bench:${randomUUID().slice(0, 8)}:`;
+  const relayContender = await startRelayContender(upstreamUrl, messageBody(false), {
+    sessions: { store: 'hybrid', redisUrl, keyPrefix, syncIntervalMs: 1000 },
+  });
+  if ('skipped' in relayContender) {
+    context.note?.(`hybrid Redis commands row skipped: ${relayContender.skipped}`);
+    return;
+  }
+  const admin = new Redis(redisUrl);
+  try {
+    const before = countRedisCommands(await admin.info('commandstats'));
+    const result = await generator.throughput({
+      origin: relayContender.server.origin,
+      request: {
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { ...relayContender.headers, 'x-claude-code-session-id': randomUUID() },
+        body: messageBody(false),
+      },
+      connections: 8,
+      requests,
+    });
+    checkClean('relay (hybrid store)', result, 'round');
+    await relayContender.stop();
+    // The INFO call itself is one command: leave it out.
+    const commands = countRedisCommands(await admin.info('commandstats')) - before - 1;
+    context.report({
+      name: 'Redis commands per relayed request (hybrid store)',
+      value: commands / result.responses,
+      unit: 'commands/op',
+    });
+  } finally {
+    await relayContender.stop();
+    await deleteKeys(redisUrl, keyPrefix);
+    admin.disconnect();
+  }
+}
+
 const scenario: Scenario = {
   name: 'relay',
   description:
@@ -271,6 +325,9 @@ const scenario: Scenario = {
         await measureThroughput(context, generator, contenders, mode, messageBody(stream), settings);
         await measureAddedLatency(context, generator, contenders, mode, messageBody(stream), settings);
       }
+      if (context.redisUrl) {
+        await measureHybridRedisCommands(context, generator, mock.url, context.redisUrl, context.quick ? 400 : 20_000);
+      } else context.note?.('hybrid Redis commands row skipped: no Redis');
     } finally {
       for (const stop of stops.reverse()) await stop();
     }

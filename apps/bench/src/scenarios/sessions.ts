@@ -17,6 +17,7 @@ import {
   sampleLatencies,
   timeBatches,
 } from '../measure.js';
+import { deleteKeys } from '../redis-keys.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 
 /** Sizes of one run; `quick` keeps the whole scenario to a few seconds. */
@@ -440,17 +441,6 @@ async function measureHybrid(context: ScenarioContext, size: Sizes, redisUrl: st
     raw.disconnect();
     admin.disconnect();
   }
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const admin = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.unlink(...keys);
-  } while (cursor !== '0');
-  admin.disconnect();
 }
 
 const scenario: Scenario = {
