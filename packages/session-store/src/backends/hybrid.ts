@@ -88,7 +88,8 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   #degradedSince: number | undefined;
   #closed = false;
   readonly #onReady = () => {
-    if (this.#degradedSince !== undefined) this.#syncInBackground();
+    // Back from an outage: replay everything held, not one batch per interval.
+    if (this.#degradedSince !== undefined && !this.#closed) this.#sync(true).catch(() => {});
   };
 
   constructor(options: HybridSessionStoreOptions) {
@@ -274,9 +275,14 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   /** Writes every queued change to Redis now; rejects with `StoreUnavailableError` (changes kept) if it cannot. */
   async flush(): Promise<void> {
-    const run = this.#chain.then(() => this.#drain());
+    await this.#sync(true);
+  }
+
+  /** Queues a drain after any running one; `everything`: until the queue is empty, else one batch (more if full). */
+  #sync(everything: boolean): Promise<void> {
+    const run = this.#chain.then(() => this.#drain(everything));
     this.#chain = run.catch(() => {});
-    await run;
+    return run;
   }
 
   stats(): SessionStoreStats {
@@ -389,12 +395,15 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   #syncInBackground(): void {
     if (this.#closed) return;
-    this.flush().catch(() => {});
+    this.#sync(false).catch(() => {});
   }
 
-  async #drain(): Promise<void> {
+  async #drain(everything: boolean): Promise<void> {
     let replayed = 0;
-    for (let batch = this.#unconfirmed ?? this.#takeBatch(); batch; batch = this.#takeBatch()) {
+    // A background sync writes one batch, then more only while full ones wait: changes that arrive during a
+    // write wait for the next interval (or a full batch), so that a busy session costs one write per interval.
+    const next = () => (everything || this.#hasFullBatch() ? this.#takeBatch() : undefined);
+    for (let batch = this.#unconfirmed ?? this.#takeBatch(); batch; batch = next()) {
       const changes = batch.sessions.size + batch.affinities.size;
       const started = performance.now();
       try {
@@ -456,6 +465,10 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       // A claim made while Redis was away may have lost to another instance's: adopt the winner.
       if (change.kind === 'claim') this.#front.holdAffinity(sessionId, replies[position] as string);
     });
+  }
+
+  #hasFullBatch(): boolean {
+    return this.#pending.size >= this.#batchSize || this.#pendingAffinities.size >= this.#batchSize;
   }
 
   /** The oldest queued changes as a new batch, or undefined when nothing is queued. */
