@@ -1,11 +1,15 @@
 /// <reference path="./provided-context.d.ts" />
+import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { deleteKeysMatching } from './redis-key-cleanup.js';
 import { hasRedisServerBinary, pingRedis, type RedisServerProcess, startRedisServer } from './redis-server.js';
 
 // Every workspace project runs this setup in its own module instance: the first decides, the rest reuse its
 // answer through the process, and the last teardown stops a private server.
 interface SharedRedisDecision {
   decision: Promise<string>;
+  /** Prefixes every test key of this run (`uniqueKeyPrefix`), so that the teardown deletes exactly them. */
+  run: string;
   privateServer?: RedisServerProcess;
   users: number;
 }
@@ -15,16 +19,20 @@ const processGlobals = globalThis as { [sharedKey]?: SharedRedisDecision };
 /** Finds the Redis for this run once: REDIS_URL, else a private redis-server, else none (a failure when CI=true). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!processGlobals[sharedKey]) {
-    const shared: SharedRedisDecision = { decision: Promise.resolve(''), users: 0 };
+    const shared: SharedRedisDecision = { decision: Promise.resolve(''), run: randomUUID().slice(0, 8), users: 0 };
     shared.decision = findRedis(shared);
     processGlobals[sharedKey] = shared;
   }
   const shared = processGlobals[sharedKey];
   shared.users += 1;
-  project.provide('redisUrl', await shared.decision);
+  const redisUrl = await shared.decision;
+  project.provide('redisUrl', redisUrl);
+  project.provide('redisKeyRun', shared.run);
   return async () => {
     shared.users -= 1;
-    if (shared.users === 0) await shared.privateServer?.stop();
+    if (shared.users > 0) return;
+    if (shared.privateServer) await shared.privateServer.stop();
+    else if (redisUrl) deleteKeysMatching(redisUrl, `relay-test:${shared.run}:*`);
   };
 }
 

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from './redis.js';
+import { deleteKeysMatching } from './redis-key-cleanup.js';
 import { hasRedisServerBinary, pingRedis, type RedisServerProcess, startRedisServer } from './redis-server.js';
 
 describe('the Redis of the test run', () => {
@@ -25,5 +27,29 @@ describe.skipIf(!hasRedisServerBinary())('a private redis-server', () => {
     expect(await pingRedis(server.url, 300)).toBe(false);
     await server.restart();
     expect(await pingRedis(server.url)).toBe(true);
+  });
+});
+
+describe.skipIf(!hasRedisServerBinary())('deleteKeysMatching', () => {
+  let server: RedisServerProcess | undefined;
+  afterAll(async () => server?.stop());
+
+  it('deletes the keys of one pattern and leaves every other key', async () => {
+    server = await startRedisServer();
+    const url = server.url;
+    const keys = [
+      ...Array.from({ length: 1200 }, (_, index) => `relay-test:run1:s:{${index}}`),
+      'relay-test:run2:s:{kept}',
+      'unrelated',
+    ];
+    spawnSync('redis-cli', ['-u', url], {
+      input: keys.map((key) => `SET ${key} 1`).join('\n'),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    expect(deleteKeysMatching(url, 'relay-test:run1:*')).toBe(1200);
+    const remaining = spawnSync('redis-cli', ['-u', url, '--scan'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean);
+    expect(remaining.sort()).toEqual(['relay-test:run2:s:{kept}', 'unrelated']);
   });
 });

@@ -10,7 +10,7 @@ export function testRedisUrl(): string | undefined {
 /** `describe` for suites that need Redis: skipped (loudly, by the global setup) when there is none. */
 export const describeWithRedis = describe.skipIf(!inject('redisUrl'));
 
-/** A key prefix no other test or run can collide with. */
+/** A key prefix no other test or run can collide with; the global teardown deletes this run's keys. */
 export function uniqueKeyPrefix(label: string): string {
-  return `relay-test:${label}:${randomUUID().slice(0, 8)}:`;
+  return `relay-test:${inject('redisKeyRun')}:${label}:${randomUUID().slice(0, 8)}:`;
 }
