@@ -1,13 +1,17 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionPool, type ConnectionPoolOptions, type RouteOptions } from '@relay/connection-pool';
 import { Agent, type Dispatcher, request } from 'undici';
+// The connection-pool package owns the real proxy processes its tests run against; the bench reuses them.
+import {
+  hasBinary,
+  proxyCredentials,
+  startMicrosocks,
+  startTinyproxy,
+} from '../../../../packages/connection-pool/src/__fixtures__/process-proxies.js';
+import { findFreePort } from '../../../../test/free-port.js';
 import { startChildServer } from '../child-server.js';
 import { judgeClaim, type SeedClaimId } from '../claims.js';
 import { BenchSetupError } from '../errors.js';
@@ -55,20 +59,11 @@ const sizes = (quick: boolean): Sizes =>
         idleConnections: 1_000,
       };
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address !== 'object') throw new BenchSetupError('no free port');
-  return address.port;
-}
-
 /** The mock upstream in a child process of its own (so that its sockets are not in our memory figures). */
 async function startMock(tls: boolean): Promise<{ url: string; ca: string | undefined; stop(): Promise<void> }> {
   const require = createRequire(import.meta.url);
   const cli = join(dirname(require.resolve('@relay/mock-anthropic/package.json')), 'dist', 'cli.js');
-  const port = await freePort();
+  const port = await findFreePort();
   const certificateFile = join(tmpdir(), `relay-bench-pool-${process.pid}-${port}.pem`);
   const args = [
     '--port',
@@ -92,32 +87,6 @@ async function getModels(origin: string, dispatcher: Dispatcher): Promise<void> 
   const response = await request(`${origin}${modelsPath}`, { headers: apiHeaders, dispatcher });
   await response.body.dump();
   if (response.statusCode !== 200) throw new BenchSetupError(`GET ${modelsPath} answered ${response.statusCode}`);
-}
-
-function hasBinary(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-}
-
-/** A Debian proxy (microsocks, tinyproxy) as a child process, ready when its port accepts. */
-async function startProxyProcess(command: string, args: (port: number) => string[]) {
-  const port = await freePort();
-  const child: ChildProcess = spawn(command, args(port), { stdio: 'ignore' });
-  for (let attempt = 0; ; attempt += 1) {
-    const pool = new ConnectionPool({ health: { active: false } });
-    const reachable = (await pool.checkHealth(`http://127.0.0.1:${port}`)).ok;
-    await pool.close();
-    if (reachable) break;
-    if (attempt > 100 || child.exitCode !== null) throw new BenchSetupError(`${command} did not start`);
-    await sleep(30);
-  }
-  return {
-    port,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
 }
 
 function reportMillis(
@@ -379,7 +348,7 @@ const scenario: Scenario = {
       ];
       let socksProxy = 'socks5://127.0.0.1:1';
       if (hasBinary('microsocks')) {
-        const microsocks = await startProxyProcess('microsocks', (port) => ['-i', '127.0.0.1', '-p', String(port)]);
+        const microsocks = await startMicrosocks();
         stops.push(microsocks.stop);
         socksProxy = `socks5://127.0.0.1:${microsocks.port}`;
         routes.push({
@@ -388,36 +357,18 @@ const scenario: Scenario = {
           proxy: socksProxy,
           claim: 'connection-create-proxied',
         });
-        const authenticated = await startProxyProcess('microsocks', (port) => [
-          '-i',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-u',
-          'bench',
-          '-P',
-          'bench-secret',
-        ]);
+        const authenticated = await startMicrosocks({ auth: true });
         stops.push(authenticated.stop);
         routes.push({
           name: 'new connection: SOCKS5 with auth + TLS (microsocks)',
           origin: https.url,
-          proxy: `socks5://bench:bench-secret@127.0.0.1:${authenticated.port}`,
+          proxy: `socks5://${proxyCredentials.username}:${proxyCredentials.password}@127.0.0.1:${authenticated.port}`,
           claim: 'connection-create-proxied',
         });
       } else context.progress('microsocks is not installed: no SOCKS5 rows');
       if (hasBinary('tinyproxy')) {
-        const config = join(tmpdir(), `relay-bench-tinyproxy-${process.pid}.conf`);
-        const tinyproxy = await startProxyProcess('tinyproxy', (port) => {
-          const lines = [`Port ${port}`, 'Listen 127.0.0.1', 'Allow 127.0.0.1', 'LogLevel Critical', 'MaxClients 200'];
-          if (process.getuid?.() === 0) lines.push('User nobody', 'Group nogroup');
-          writeFileSync(config, `${lines.join('\n')}\n`);
-          return ['-d', '-c', config];
-        });
-        stops.push(async () => {
-          await tinyproxy.stop();
-          rmSync(config, { force: true });
-        });
+        const tinyproxy = await startTinyproxy();
+        stops.push(tinyproxy.stop);
         routes.push({
           name: 'new connection: HTTP CONNECT + TLS (tinyproxy)',
           origin: https.url,
