@@ -1,9 +1,20 @@
 /**
  * How an upstream request ended: `success` (a response below 400), `http_error` (a response of 400 or
  * more), `connection_error` (no response: refused, reset, TLS or proxy failure), `timeout` (no response
- * in time), `aborted` (the client went away), `rejected` (not sent: the circuit was open).
+ * in time), `aborted` (the client went away), `rejected` (not sent: the circuit was open), and for streams:
+ * `first_event_timeout` (no first event in time), `stalled` (silent too long between two events), `truncated`
+ * (ended without its final event, or with an event that could not be read).
  */
-export type UpstreamOutcome = 'success' | 'http_error' | 'connection_error' | 'timeout' | 'aborted' | 'rejected';
+export type UpstreamOutcome =
+  | 'success'
+  | 'http_error'
+  | 'connection_error'
+  | 'timeout'
+  | 'aborted'
+  | 'rejected'
+  | 'first_event_timeout'
+  | 'stalled'
+  | 'truncated';
 
 /** Every outcome label, in index order; `other` stands for a value outside the enum (from untyped callers). */
 export const OUTCOME_LABELS = [
@@ -13,6 +24,9 @@ export const OUTCOME_LABELS = [
   'timeout',
   'aborted',
   'rejected',
+  'first_event_timeout',
+  'stalled',
+  'truncated',
   'other',
 ] as const;
 

@@ -1,9 +1,6 @@
+import { SseEventFramer } from './sse-event-framer.js';
 import { applyApiUsage, emptyUsage, type TokenUsage } from './token-usage.js';
 
-// Events larger than this without a boundary are not ours to read (a malformed stream); drop the copy.
-const maximumPendingBytes = 1024 * 1024;
-const lineFeed = 0x0a;
-const carriageReturn = 0x0d;
 // The API's event names that matter here, as the bytes that start their event block.
 const eventPrefix = Buffer.from('event: ');
 const interestingEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
@@ -16,10 +13,12 @@ const space = 0x20;
 const usageKey = Buffer.from('"usage":');
 
 /**
- * Reads token usage from a copy of an SSE stream as it passes: `message_start` (input and cache tokens),
- * `message_delta` (cumulative output tokens), `message_stop` and `error`. It works on the bytes: event
- * boundaries are found by scanning for blank lines, and only those four events are decoded and parsed, so
- * the many `content_block_delta` events cost a scan and a name check.
+ * Reads token usage from the events of an SSE stream as they pass: `message_start` (input and cache tokens),
+ * `message_delta` (cumulative output tokens), `message_stop` and `error`. It is given whole events by an
+ * `SseEventFramer` (the forwarder's, so the stream is framed once), or frames chunks itself with `push`.
+ * Only those four events are decoded, and of them only the usage object is parsed when it can be cut out,
+ * so the many `content_block_delta` events cost a name check. A side channel: it never throws, whatever
+ * the bytes.
  */
 export class SseUsageReader {
   readonly usage: TokenUsage = emptyUsage();
@@ -27,32 +26,19 @@ export class SseUsageReader {
   errorType: string | undefined;
   /** True once `message_stop` passed: the stream finished as the API intends. */
   completed = false;
-  // The start of an event that the previous chunk cut off, if any.
-  #pending: Buffer | undefined;
+  #framer: SseEventFramer | undefined;
 
-  /** Feeds the next chunk of the stream. */
+  /** Frames and reads the next chunk of the stream (for callers without a framer of their own). */
   push(chunk: Buffer): void {
-    const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
-    this.#pending = undefined;
-    let eventStart = 0;
-    let lineEnd = buffer.indexOf(lineFeed, 0);
-    while (lineEnd !== -1) {
-      // A blank line ends the event: "\n\n" or "\r\n\r\n".
-      const next = buffer[lineEnd + 1];
-      const blankLineLength =
-        next === lineFeed ? 2 : next === carriageReturn && buffer[lineEnd + 2] === lineFeed ? 3 : 0;
-      if (blankLineLength > 0) {
-        this.#readEvent(buffer, eventStart, lineEnd);
-        eventStart = lineEnd + blankLineLength;
-      }
-      lineEnd = buffer.indexOf(lineFeed, blankLineLength > 0 ? eventStart : lineEnd + 1);
-    }
-    if (eventStart < buffer.length && buffer.length - eventStart <= maximumPendingBytes) {
-      this.#pending = buffer.subarray(eventStart);
-    }
+    this.#framer ??= new SseEventFramer((buffer, start, end) => {
+      this.readEvent(buffer, start, end);
+      return true;
+    });
+    if (this.#framer.push(chunk) === undefined) this.#framer = undefined;
   }
 
-  #readEvent(buffer: Buffer, start: number, end: number): void {
+  /** Reads one whole event, `buffer[start, end)`. */
+  readEvent(buffer: Buffer, start: number, end: number): void {
     const nameStart = start + eventPrefix.length;
     // The interesting names start with "m" or "e": most events (content_block_delta, ping) stop at this byte.
     const initial = buffer[nameStart];
@@ -73,28 +59,24 @@ export class SseUsageReader {
         return;
       }
     }
-    const data = eventData(buffer.toString('utf8', start, end));
-    if (!data) return;
-    let payload: {
-      message?: { usage?: Record<string, unknown> };
-      usage?: Record<string, unknown>;
-      error?: { type?: unknown };
-    };
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      return;
+    if (name === 'error') this.errorType = 'api_error';
+    const payload = parsedData(buffer.toString('utf8', start, end));
+    if (!payload) return;
+    if (name === 'message_start') applyApiUsage(this.usage, objectAt(objectAt(payload, 'message'), 'usage'));
+    else if (name === 'message_delta') applyApiUsage(this.usage, objectAt(payload, 'usage'));
+    else {
+      const type = objectAt(payload, 'error')?.type;
+      if (typeof type === 'string') this.errorType = type;
     }
-    if (name === 'message_start') applyApiUsage(this.usage, payload.message?.usage);
-    else if (name === 'message_delta') applyApiUsage(this.usage, payload.usage);
-    else this.errorType = typeof payload.error?.type === 'string' ? payload.error.type : 'api_error';
   }
 }
 
 /** The first `"usage":{...}` object between `start` and `end`, parsed; undefined when it cannot be cut out cleanly. */
 function usageObject(buffer: Buffer, start: number, end: number): Record<string, unknown> | undefined {
-  const keyAt = buffer.indexOf(usageKey, start);
-  if (keyAt === -1 || keyAt >= end) return undefined;
+  // Searched within the event only: the buffer may hold many more events after it.
+  const found = buffer.subarray(start, end).indexOf(usageKey);
+  if (found === -1) return undefined;
+  const keyAt = start + found;
   let objectStart = keyAt + usageKey.length;
   while (buffer[objectStart] === space) objectStart += 1;
   if (buffer[objectStart] !== openingBrace) return undefined;
@@ -106,7 +88,8 @@ function usageObject(buffer: Buffer, start: number, end: number): Record<string,
       depth -= 1;
       if (depth === 0) {
         try {
-          return JSON.parse(buffer.toString('latin1', objectStart, cursor + 1)) as Record<string, unknown>;
+          const value: unknown = JSON.parse(buffer.toString('latin1', objectStart, cursor + 1));
+          return isObject(value) ? value : undefined;
         } catch {
           return undefined;
         }
@@ -116,8 +99,23 @@ function usageObject(buffer: Buffer, start: number, end: number): Record<string,
   return undefined;
 }
 
-function eventData(block: string): string | undefined {
+/** The event's data parsed, when it is a JSON object; undefined for anything else (`null`, a number, bad JSON). */
+function parsedData(block: string): Record<string, unknown> | undefined {
   const lines = block.split(/\r?\n/).filter((line) => line.startsWith('data:'));
   if (lines.length === 0) return undefined;
-  return lines.map((line) => line.slice(line.startsWith('data: ') ? 6 : 5)).join('\n');
+  try {
+    const value: unknown = JSON.parse(lines.map((line) => line.slice(line.startsWith('data: ') ? 6 : 5)).join('\n'));
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function objectAt(value: Record<string, unknown> | undefined, key: string): Record<string, unknown> | undefined {
+  const inner = value?.[key];
+  return isObject(inner) ? inner : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AccountRegistry } from './account-registry.js';
-import { isRetryableVerdict, judgeUpstreamResponse } from './upstream-verdict.js';
+import { judgeUpstreamResponse } from './upstream-verdict.js';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const accounts = [
@@ -31,10 +31,10 @@ describe('AccountRegistry', () => {
     expect(registry.choose('a', new Set(), now + 20_000)?.id).toBe('a');
     const reset = new Date(now + 45_000).toISOString();
     const verdict = judgeUpstreamResponse(429, { 'anthropic-ratelimit-tokens-reset': reset }, now);
-    expect(verdict).toEqual({ kind: 'rate-limited', coolDownUntil: now + 45_000 });
+    expect(verdict).toEqual({ kind: 'rate-limited', coolDownUntil: now + 45_000, retryAfterMs: undefined });
   });
 
-  it('backs off 529 and 5xx with doubling cool-downs, and disables on 401/403 until re-enabled', () => {
+  it('backs off 529 and 5xx with doubling cool-downs, and disables a probed-bad credential until re-enabled', () => {
     const registry = new AccountRegistry(accounts);
     const b = registry.get('b');
     if (!b) throw new Error('no account b');
@@ -45,6 +45,9 @@ describe('AccountRegistry', () => {
     registry.record(b, judgeUpstreamResponse(200, {}, now), now);
     expect(b.consecutiveFailures).toBe(0);
     registry.record(b, judgeUpstreamResponse(401, {}, now), now);
+    registry.record(b, judgeUpstreamResponse(403, {}, now), now);
+    expect(registry.isUsable(b, now + 5_000)).toBe(true);
+    registry.disableForCredential(b);
     expect(registry.isUsable(b, now + 3_600_000)).toBe(false);
     expect(b.toJSON(now)).not.toHaveProperty('credentialHeaders');
     expect(JSON.stringify(b.toJSON(now))).not.toContain('sk-b');
@@ -52,12 +55,17 @@ describe('AccountRegistry', () => {
     expect(registry.isUsable(b, now)).toBe(true);
   });
 
-  it('answers which verdicts may move to another account', () => {
-    expect(isRetryableVerdict(judgeUpstreamResponse(400, {}, now))).toBe(false);
-    expect(isRetryableVerdict(judgeUpstreamResponse(200, {}, now))).toBe(false);
-    for (const status of [401, 403, 429, 500, 502, 529]) {
-      expect(isRetryableVerdict(judgeUpstreamResponse(status, {}, now))).toBe(true);
-    }
+  it('takes a lease at choice time, so racing requests never overshoot maxConcurrency; release is idempotent', () => {
+    const registry = new AccountRegistry([{ id: 'solo', apiKey: 'sk-solo', priority: 0, maxConcurrency: 2 }]);
+    const first = registry.acquire(undefined, new Set(), now);
+    const second = registry.acquire(undefined, new Set(), now);
+    expect(registry.acquire(undefined, new Set(), now)).toBeUndefined();
+    first?.release();
+    first?.release();
+    expect(registry.get('solo')?.inFlight).toBe(1);
+    expect(registry.acquire(undefined, new Set(), now)?.account.id).toBe('solo');
+    second?.release();
+    expect(registry.get('solo')?.inFlight).toBe(1);
   });
 
   it('skips an account whose route is open in the pool', () => {

@@ -1,5 +1,6 @@
 import type { AccountConfig } from '../config/config-schema.js';
 import { Account } from './account.js';
+import { AccountLease } from './account-lease.js';
 import type { UpstreamVerdict } from './upstream-verdict.js';
 
 // 529 / 5xx: the first cool-down is short and doubles with each consecutive failure, up to the cap.
@@ -52,13 +53,29 @@ export class AccountRegistry {
     return best;
   }
 
+  /**
+   * Chooses an account as `choose` does and takes a lease on it at once, in the same synchronous step, so
+   * that requests racing for the last slot cannot overshoot `maxConcurrency`. Undefined when none is usable.
+   */
+  acquire(affineId: string | undefined, excluded: ReadonlySet<string>, now = Date.now()): AccountLease | undefined {
+    const account = this.choose(affineId, excluded, now);
+    return account ? new AccountLease(account) : undefined;
+  }
+
+  /** A lease on this very account, when it is usable now. */
+  acquireAccount(account: Account, now = Date.now()): AccountLease | undefined {
+    return this.isUsable(account, now) ? new AccountLease(account) : undefined;
+  }
+
   /** Applies an upstream verdict to the account that got it. */
   record(account: Account, verdict: UpstreamVerdict, now = Date.now()): void {
     account.requests += 1;
     switch (verdict.kind) {
       case 'ok':
-      case 'client-error':
+      case 'request-fault':
         account.consecutiveFailures = 0;
+        return;
+      case 'transient':
         return;
       case 'rate-limited':
         account.failures += 1;
@@ -67,15 +84,27 @@ export class AccountRegistry {
       case 'overloaded':
       case 'server-error':
         account.failures += 1;
-        account.consecutiveFailures += 1;
-        account.coolingUntil =
-          now + Math.min(maximumCoolDownMs, shortCoolDownMs * 2 ** (account.consecutiveFailures - 1));
+        this.#backOff(account, now);
         return;
-      case 'credential-rejected':
+      case 'credential-suspect':
+        // Not disabled on the word of one answer: the forwarder probes the credential first (`disable`).
         account.failures += 1;
-        account.disabledReason = 'the upstream rejected its credential (401/403); re-enable it through the admin API';
         return;
     }
+  }
+
+  /** Disables an account whose credential a probe confirmed bad, until an admin re-enables it. */
+  disableForCredential(account: Account): void {
+    account.disabledReason =
+      'the upstream rejected its credential (401, confirmed by a probe); re-enable it through the admin API';
+  }
+
+  #backOff(account: Account, now: number): void {
+    account.consecutiveFailures += 1;
+    account.coolingUntil = Math.max(
+      account.coolingUntil,
+      now + Math.min(maximumCoolDownMs, shortCoolDownMs * 2 ** (account.consecutiveFailures - 1)),
+    );
   }
 
   /** Records a request that never got an answer (connection error, timeout): counted; the pool's breaker decides. */
@@ -84,9 +113,13 @@ export class AccountRegistry {
     account.failures += 1;
   }
 
-  /** Records a failure of a request already counted by `record` (its answer broke off midway). */
-  recordBrokenAnswer(account: Account): void {
+  /**
+   * Records a failure of a request already counted by `record`: its answer broke off midway (reset, stall,
+   * truncation, an unreadable event, an `error` event first). The account backs off as after a 5xx.
+   */
+  recordBrokenAnswer(account: Account, now = Date.now()): void {
     account.failures += 1;
+    this.#backOff(account, now);
   }
 
   /** Clears a disabled flag and cool-down (an admin's decision). */

@@ -1,11 +1,21 @@
-/** What an upstream answer means for the account that got it, and whether another account may be tried. */
+/**
+ * What an upstream answer means for the account that got it, and whether another account may be tried:
+ * - `ok`: below 400.
+ * - `request-fault`: the request's own problem (400, 403 permission_error, 404, 413, 422, other 4xx): passed to
+ *   the client after this one attempt, the account untouched. Replaying it would only spread it.
+ * - `credential-suspect`: 401 authentication_error: another account is tried, and the credential is probed
+ *   before the account is disabled.
+ * - `rate-limited` (429), `overloaded` (529), `server-error` (5xx): the account rests, another is tried.
+ * - `transient` (408, 409): another account is tried; nothing is held against this one.
+ */
 export type UpstreamVerdict =
   | { kind: 'ok' }
-  | { kind: 'client-error' }
-  | { kind: 'rate-limited'; coolDownUntil: number }
+  | { kind: 'request-fault' }
+  | { kind: 'credential-suspect' }
+  | { kind: 'rate-limited'; coolDownUntil: number; retryAfterMs: number | undefined }
   | { kind: 'overloaded' }
   | { kind: 'server-error' }
-  | { kind: 'credential-rejected' };
+  | { kind: 'transient' };
 
 const rateLimitResetHeaders = [
   'anthropic-ratelimit-requests-reset',
@@ -24,16 +34,40 @@ export function judgeUpstreamResponse(
   now: number,
 ): UpstreamVerdict {
   if (statusCode < 400) return { kind: 'ok' };
-  if (statusCode === 401 || statusCode === 403) return { kind: 'credential-rejected' };
-  if (statusCode === 429) return { kind: 'rate-limited', coolDownUntil: rateLimitedUntil(headers, now) };
+  if (statusCode === 401) return { kind: 'credential-suspect' };
+  if (statusCode === 408 || statusCode === 409) return { kind: 'transient' };
+  if (statusCode === 429) {
+    const coolDownUntil = rateLimitedUntil(headers, now);
+    return { kind: 'rate-limited', coolDownUntil, retryAfterMs: retryAfterMs(headers, now) };
+  }
   if (statusCode === 529) return { kind: 'overloaded' };
   if (statusCode >= 500) return { kind: 'server-error' };
-  return { kind: 'client-error' };
+  return { kind: 'request-fault' };
 }
 
-/** True when another account may be tried instead of answering with this verdict. */
-export function isRetryableVerdict(verdict: UpstreamVerdict): boolean {
-  return verdict.kind !== 'ok' && verdict.kind !== 'client-error';
+/** True when the verdict is about the account or its route, so another account may answer instead. */
+export function movesToAnotherAccount(verdict: UpstreamVerdict): boolean {
+  return verdict.kind !== 'ok' && verdict.kind !== 'request-fault';
+}
+
+/** The longest `retry-after` that is waited out on the same account when no other account is left. */
+export const shortRetryAfterMs = 2_000;
+
+/** True when a 429's `retry-after` is short enough to wait out on the same account (when it is the last one left). */
+export function isShortRetryAfter(verdict: UpstreamVerdict): boolean {
+  return verdict.kind === 'rate-limited' && verdict.retryAfterMs !== undefined && verdict.retryAfterMs <= shortRetryAfterMs;
+}
+
+/** The wait `retry-after-ms` or `retry-after` (seconds or a date) asks for, in ms; undefined without either. */
+function retryAfterMs(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+  const milliseconds = Number(headerText(headers['retry-after-ms']));
+  if (headers['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const retryAfter = headerText(headers['retry-after']);
+  if (retryAfter === undefined) return undefined;
+  const seconds = Number(retryAfter);
+  if (retryAfter.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
 /** When a 429'd account may be used again: `retry-after`, else the latest `anthropic-ratelimit-*-reset` that is exhausted. */
