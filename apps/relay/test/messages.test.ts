@@ -109,10 +109,11 @@ describe('the relay with the official SDK as client and the mock as upstream', (
 
     mock.fault({ kind: 'status', status: 400, message: 'messages: bad' });
     await expect(client.messages.create(request)).rejects.toBeInstanceOf(Anthropic.BadRequestError);
-    mock.fault({ kind: 'status', status: 429, retryAfterSeconds: 1 });
+    // A retry-after of 2 s or less on the last account is waited out; a longer one is passed on.
+    mock.fault({ kind: 'status', status: 429, retryAfterSeconds: 5 });
     const rateLimited = await client.messages.create(request).catch((error: unknown) => error);
     expect(rateLimited).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((rateLimited as InstanceType<typeof Anthropic.RateLimitError>).headers.get('retry-after')).toBe('1');
+    expect((rateLimited as InstanceType<typeof Anthropic.RateLimitError>).headers.get('retry-after')).toBe('5');
     // The only account is cooling down now: the relay itself says so, in the API's shape, with retry-after.
     const coolingDown = await client.messages.create(request).catch((error: unknown) => error);
     expect(coolingDown).toBeInstanceOf(Anthropic.InternalServerError);

@@ -68,6 +68,21 @@ export const configSchema = z
         bodyTimeoutMs: positiveInteger.default(600_000),
         /** Attempts per client request across accounts (1 = no failover). */
         maxAttempts: z.number().int().min(1).max(10).default(3),
+        /**
+         * Total time for the attempts of one client request before anything reached the client: no new attempt
+         * starts after it, and a stream's wait for its first event is cut to what is left.
+         */
+        retryBudgetMs: positiveInteger.default(60_000),
+        /** Time budgets of streaming requests (`"stream": true`), instead of headersTimeoutMs / bodyTimeoutMs. */
+        stream: z
+          .object({
+            /** From the request to the stream's first event (`message_start`), response head included. */
+            firstEventTimeoutMs: positiveInteger.default(15_000),
+            /** Longest silence between two events once the stream runs (the API pings about every 30 s). */
+            idleTimeoutMs: positiveInteger.default(75_000),
+          })
+          .strict()
+          .prefault({}),
         connections: z
           .object({ min: z.number().int().min(0).default(2), max: positiveInteger.default(100) })
           .strict()
@@ -108,6 +123,8 @@ export const configSchema = z
         /** Time allowed for a client to send its whole request. */
         requestTimeoutMs: positiveInteger.default(120_000),
         keepAliveTimeoutMs: positiveInteger.default(72_000),
+        /** Longest time a client may read nothing of its response; then its upstream request is given up. */
+        writeStallTimeoutMs: positiveInteger.default(60_000),
       })
       .strict()
       .prefault({}),

@@ -51,9 +51,11 @@ describe('SseEventFramer', () => {
 
   it('stops at a rejected event and forwards only what came before it', () => {
     const bad = 'event: content_block_delta\ndata: REJECT\n\n';
-    for (const chunks of [[stream[0] + bad + stream[1]], [stream[0], bad + stream[1]], [stream[0] + bad.slice(0, 5), bad.slice(5)]]) {
+    const [first, second] = stream as [string, string];
+    const cuts: string[][] = [[first + bad + second], [first, bad + second], [first + bad.slice(0, 5), bad.slice(5)]];
+    for (const chunks of cuts) {
       const result = frame(chunks.map((chunk) => Buffer.from(chunk)));
-      expect(result.forwarded).toBe(stream[0]);
+      expect(result.forwarded).toBe(first);
       expect(result.framer.rejected).toBe(true);
     }
   });

@@ -67,7 +67,9 @@ export class SseEventFramer {
         } else if (blankStart > eventStart && !this.#emit(chunk, eventStart, blankStart)) {
           // Ready: what came before the rejected event.
           if (!joined) return chunk.subarray(0, eventStart);
-          return eventStart > joinedChunkEnd ? Buffer.concat([joined, chunk.subarray(joinedChunkEnd, eventStart)]) : joined;
+          return eventStart > joinedChunkEnd
+            ? Buffer.concat([joined, chunk.subarray(joinedChunkEnd, eventStart)])
+            : joined;
         }
         eventStart = lineStart;
         readyEnd = lineStart;

@@ -1,16 +1,24 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionPool } from '@relay/connection-pool';
-import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
+import type { RelayMetrics } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import { ApiError } from '../http/api-error.js';
-import { JsonUsageReader } from '../streaming/json-usage-reader.js';
-import { SseUsageReader } from '../streaming/sse-usage-reader.js';
-import { emptyUsage, type TokenUsage } from '../streaming/token-usage.js';
+import type { TokenUsage } from '../streaming/token-usage.js';
 import type { Account } from './account.js';
+import type { AccountLease } from './account-lease.js';
 import type { AccountRegistry } from './account-registry.js';
+import type { AttemptEnd, BodyEnd } from './attempt-end.js';
+import { type Settlement, settle } from './settle.js';
+import { FirstEventTimeoutError } from './stream-errors.js';
 import { type UpstreamAnswer, UpstreamExchange } from './upstream-exchange.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
-import { isRetryableVerdict, judgeUpstreamResponse } from './upstream-verdict.js';
+import {
+  isShortRetryAfter,
+  judgeUpstreamResponse,
+  movesToAnotherAccount,
+  type UpstreamVerdict,
+} from './upstream-verdict.js';
 
 /** A client request on its way upstream. */
 export interface ForwardRequest {
@@ -21,6 +29,10 @@ export interface ForwardRequest {
   headers: IncomingHttpHeaders;
   /** The body exactly as received (forwarded byte for byte). */
   rawBody: Buffer | undefined;
+  /** True when the body asks for a stream (`"stream": true`): the stream time budgets apply. */
+  stream?: boolean;
+  /** The client's id, for log lines about it. */
+  clientId?: string;
   /** The session this request belongs to (messages only). */
   session: { id: string; userId: string; apiKeyId: string } | undefined;
   response: ServerResponse;
@@ -32,6 +44,11 @@ export interface ForwarderOptions {
   maxAttempts: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Total time for the attempts before anything reached the client. */
+  retryBudgetMs: number;
+  stream: { firstEventTimeoutMs: number; idleTimeoutMs: number };
+  /** Longest time a client may read nothing before its upstream request is given up. */
+  writeStallTimeoutMs: number;
   accounts: AccountRegistry;
   pool: ConnectionPool;
   sessions: SessionManager;
@@ -43,15 +60,29 @@ type Answered = Extract<UpstreamAnswer, { kind: 'answered' }>;
 const sseErrorEvent = (message: string) =>
   `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
 
+// What the client is told when a stream it already has bytes of cannot go on.
+const brokenStreamMessages: Partial<Record<BodyEnd, string>> = {
+  truncated: 'the upstream ended the stream before message_stop',
+  malformed: 'the upstream sent an event the relay could not read',
+  stalled: 'the upstream stream went silent',
+  'upstream-failed': 'the upstream connection was lost',
+};
+
+// The probe of a credential after a 401: the cheapest authenticated call of the API.
+const probePath = '/v1/models?limit=1';
+
 /**
  * Sends a client request to an upstream account and streams the answer back: keeps the session on its
  * account while that account is usable, moves it when not, and tries another account while nothing has
- * reached the client yet. Usage is read from a copy of the body on the way.
+ * reached the client yet — for a stream, until its first event (commit late). `forward()` is the retry loop;
+ * what an answer means is decided by `judgeUpstreamResponse`, how an attempt ended by `settle`, and
+ * `#record` sends that to the account, the metrics and the session.
  */
 export class Forwarder {
   readonly #options: ForwarderOptions;
   readonly #origin: string;
   readonly #basePath: string;
+  readonly #probing = new Set<string>();
 
   constructor(options: ForwarderOptions) {
     this.#options = options;
@@ -64,6 +95,7 @@ export class Forwarder {
   async forward(request: ForwardRequest): Promise<void> {
     const { accounts, sessions, maxAttempts } = this.#options;
     const started = performance.now();
+    const deadline = started + this.#options.retryBudgetMs;
     // The attempt in flight, cancelled if the client goes away.
     let exchange: UpstreamExchange | undefined;
     let clientGone = false;
@@ -89,49 +121,110 @@ export class Forwarder {
 
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
         if (clientGone) return;
-        let account = accounts.choose(affineId, excluded);
-        if (!account) break;
-        if (request.session && account.id !== affineId) {
-          account = await this.#settleAffinity(request.session.id, account, affineId, excluded);
-          affineId = account.id;
-        }
-
-        exchange = new UpstreamExchange();
-        if (clientGone) exchange.abort(clientGoneError());
-        const result = await this.#attempt(request, account, exchange);
-        if (result.kind === 'failed') {
-          if (clientGone) {
-            this.#recordAborted(request, account, started);
-            return;
+        if (attempt > 1 && performance.now() >= deadline) break;
+        let lease = accounts.acquire(affineId, excluded);
+        if (!lease) break;
+        try {
+          if (request.session && lease.account.id !== affineId) {
+            lease = await this.#settleAffinity(request.session.id, lease, affineId, excluded);
+            affineId = lease.account.id;
           }
-          accounts.recordConnectionFailure(account);
-          lastFailure = describeFailure(result.error);
-          request.log.warn({ account: account.id, attempt, error: lastFailure }, 'upstream request failed');
-          this.#options.metrics.recordUpstreamRequest({
-            accountId: account.id,
-            origin: this.#origin,
-            outcome: failureOutcome(lastFailure),
-            durationSeconds: (performance.now() - started) / 1000,
+          const account = lease.account;
+          const attemptStarted = performance.now();
+          const current = new UpstreamExchange({
+            firstEventMs: request.stream
+              ? Math.max(1, Math.min(this.#options.stream.firstEventTimeoutMs, deadline - attemptStarted))
+              : undefined,
+            idleMs: this.#options.stream.idleTimeoutMs,
+            writeStallMs: this.#options.writeStallTimeoutMs,
           });
-          excluded.add(account.id);
-          continue;
-        }
+          exchange = current;
+          if (clientGone) current.abort(clientGoneError());
+          this.#dispatch(request, account, current);
+          const answer = await current.answer;
 
-        const verdict = judgeUpstreamResponse(result.statusCode, result.headers, Date.now());
-        accounts.record(account, verdict);
-        const canMove =
-          isRetryableVerdict(verdict) &&
-          attempt < maxAttempts &&
-          accounts.choose(undefined, new Set([...excluded, account.id])) !== undefined;
-        if (canMove) {
-          request.log.warn({ account: account.id, attempt, status: result.statusCode }, 'moving to another account');
-          excluded.add(account.id);
-          await exchange.discard();
-          account.inFlight -= 1;
-          continue;
+          if (answer.kind === 'failed') {
+            const end: AttemptEnd =
+              answer.error instanceof FirstEventTimeoutError
+                ? { kind: 'first-event-timeout' }
+                : { kind: 'not-answered', errorCode: describeFailure(answer.error), clientGone };
+            const settlement = this.#record(request, account, end, started, undefined, undefined);
+            if (clientGone) return;
+            lastFailure = settlement.error;
+            request.log.warn({ account: account.id, attempt, error: lastFailure }, 'upstream request failed');
+            excluded.add(account.id);
+            continue;
+          }
+
+          const verdict = judgeUpstreamResponse(answer.statusCode, answer.headers, Date.now());
+          accounts.record(account, verdict);
+          if (verdict.kind === 'credential-suspect') this.#probe(account, request.log);
+          const canMove = () =>
+            attempt < maxAttempts &&
+            performance.now() < deadline &&
+            accounts.choose(undefined, new Set([...excluded, account.id])) !== undefined;
+
+          if (movesToAnotherAccount(verdict)) {
+            const wait = this.#shortWait(verdict, attempt, deadline);
+            if (canMove() || wait !== undefined) {
+              request.log.warn(
+                { account: account.id, attempt, status: answer.statusCode },
+                'moving to another account',
+              );
+              this.#recordRefused(account, answer.statusCode, started);
+              await current.discard();
+              lease.release();
+              if (wait !== undefined && !canMove()) {
+                // The last account left asked for a short pause: wait it out rather than fail the request.
+                await sleep(wait);
+              } else excluded.add(account.id);
+              continue;
+            }
+          }
+
+          if (answer.eventStream) {
+            const opening = await current.opening();
+            if (opening.kind !== 'event') {
+              const end: AttemptEnd =
+                opening.kind === 'error-event'
+                  ? {
+                      kind: 'answered',
+                      statusCode: answer.statusCode,
+                      end: 'error-event',
+                      upstreamErrorType: opening.errorType,
+                    }
+                  : opening.end === 'first-event-timeout'
+                    ? { kind: 'first-event-timeout' }
+                    : opening.end === 'client-gone'
+                      ? { kind: 'not-answered', errorCode: 'AbortError', clientGone: true }
+                      : {
+                          kind: 'answered',
+                          statusCode: answer.statusCode,
+                          end: opening.end,
+                          errorCode: describeFailure(opening.error),
+                        };
+              const moving = !clientGone && canMove();
+              // The last account's own error event reaches the client as it came (an APIError for the SDK).
+              if (opening.kind !== 'error-event' || moving) {
+                const settlement = this.#record(request, account, end, started, answer.statusCode, undefined);
+                if (clientGone) return;
+                lastFailure = settlement.error;
+                request.log.warn(
+                  { account: account.id, attempt, error: lastFailure },
+                  'upstream stream failed before its first event',
+                );
+                if (opening.kind === 'error-event') await current.discard();
+                excluded.add(account.id);
+                if (moving) continue;
+                throw new ApiError(502, 'api_error', `the upstream stream failed before it started (${lastFailure})`);
+              }
+            }
+          }
+          await this.#commit(request, lease, answer, current, started);
+          return;
+        } finally {
+          lease.release();
         }
-        await this.#stream(request, account, result, exchange, started);
-        return;
       }
 
       if (lastFailure) throw new ApiError(502, 'api_error', `the upstream could not be reached (${lastFailure})`);
@@ -144,30 +237,45 @@ export class Forwarder {
     }
   }
 
-  /** Writes or adopts the session's affinity for `account`; returns the account the session ends up on. */
-  async #settleAffinity(
-    sessionId: string,
-    account: Account,
-    previousId: string | undefined,
-    excluded: ReadonlySet<string>,
-  ): Promise<Account> {
-    const { sessions, accounts } = this.#options;
-    if (previousId !== undefined) {
-      await sessions.moveAffinity(sessionId, account.id, previousId);
-      return account;
-    }
-    const winnerId = await sessions.claimAffinity(sessionId, account.id);
-    if (winnerId === account.id) return account;
-    // Another instance claimed this new session first: adopt its account while it is usable.
-    const winner = accounts.get(winnerId);
-    if (winner && !excluded.has(winner.id) && accounts.isUsable(winner)) return winner;
-    await sessions.moveAffinity(sessionId, account.id, winnerId);
-    return account;
+  /** The pause before retrying the same account after a short `retry-after`, when that is allowed. */
+  #shortWait(verdict: UpstreamVerdict, attempt: number, deadline: number): number | undefined {
+    if (!isShortRetryAfter(verdict) || attempt >= this.#options.maxAttempts) return undefined;
+    const wait = (verdict as { retryAfterMs: number }).retryAfterMs;
+    return performance.now() + wait < deadline ? wait : undefined;
   }
 
-  /** Sends the request on the account's pooled dispatcher; resolves with the answer's head, or the failure. */
-  async #attempt(request: ForwardRequest, account: Account, exchange: UpstreamExchange): Promise<UpstreamAnswer> {
-    account.inFlight += 1;
+  /**
+   * Writes or adopts the session's affinity for the leased account; returns the lease of the account the
+   * session ends up on (the given one, or a new lease on the account another instance claimed first).
+   */
+  async #settleAffinity(
+    sessionId: string,
+    lease: AccountLease,
+    previousId: string | undefined,
+    excluded: ReadonlySet<string>,
+  ): Promise<AccountLease> {
+    const { sessions, accounts } = this.#options;
+    const account = lease.account;
+    if (previousId !== undefined) {
+      await sessions.moveAffinity(sessionId, account.id, previousId);
+      return lease;
+    }
+    const winnerId = await sessions.claimAffinity(sessionId, account.id);
+    if (winnerId === account.id) return lease;
+    // Another instance claimed this new session first: adopt its account while it is usable.
+    const winner = accounts.get(winnerId);
+    const winnerLease = winner && !excluded.has(winner.id) ? accounts.acquireAccount(winner) : undefined;
+    if (winnerLease) {
+      lease.release();
+      return winnerLease;
+    }
+    await sessions.moveAffinity(sessionId, account.id, winnerId);
+    return lease;
+  }
+
+  /** Sends the request on the account's pooled dispatcher; the exchange learns the rest. */
+  #dispatch(request: ForwardRequest, account: Account, exchange: UpstreamExchange): void {
+    const { stream } = this.#options;
     try {
       // dispatch() with our own handler: no body stream, no URL parsed (origin and path given apart).
       this.#options.pool.get(this.#origin, { proxy: account.proxy }).dispatch(
@@ -177,104 +285,168 @@ export class Forwarder {
           method: request.method,
           headers: upstreamRequestHeaders(request.headers, account),
           body: request.rawBody ?? null,
-          headersTimeout: this.#options.headersTimeoutMs,
-          bodyTimeout: this.#options.bodyTimeoutMs,
+          // A stream's own budgets are the exchange's timers; undici's stay behind them as a backstop.
+          headersTimeout: request.stream ? stream.firstEventTimeoutMs + 1_000 : this.#options.headersTimeoutMs,
+          bodyTimeout: request.stream ? stream.idleTimeoutMs + 5_000 : this.#options.bodyTimeoutMs,
         },
         exchange,
       );
     } catch (error) {
       exchange.fail(error as Error);
     }
-    const answer = await exchange.answer;
-    if (answer.kind === 'failed') account.inFlight -= 1;
-    return answer;
   }
 
-  async #stream(
+  /** Writes the answer's head, relays its body, ends the client's response as the body ended, and records it. */
+  async #commit(
     request: ForwardRequest,
-    account: Account,
+    lease: AccountLease,
     answer: Answered,
     exchange: UpstreamExchange,
     started: number,
   ): Promise<void> {
     const { response } = request;
+    const account = lease.account;
     const timeToFirstByte = (performance.now() - started) / 1000;
-    const isEventStream = String(answer.headers['content-type'] ?? '').startsWith('text/event-stream');
-    const sseReader = isEventStream ? new SseUsageReader() : undefined;
-    const jsonReader = isEventStream ? undefined : new JsonUsageReader();
-    const observe = sseReader ? (chunk: Buffer) => sseReader.push(chunk) : (chunk: Buffer) => jsonReader?.push(chunk);
-
-    let pumped: Awaited<ReturnType<UpstreamExchange['relayTo']>>;
+    let result: Awaited<ReturnType<UpstreamExchange['relayTo']>>;
     try {
       const headers = clientResponseHeaders(answer.headers);
       // Anthropic always sends its request-id; an upstream that does not gets the relay's.
       headers['request-id'] ??= request.requestId;
+      // A stream's length is unknown once the relay may end it with an error event of its own: chunked it is,
+      // so that the end of the response is always seen.
+      if (answer.eventStream) delete headers['content-length'];
       response.writeHead(answer.statusCode, headers);
-      pumped = await exchange.relayTo(response, observe);
+      result = await exchange.relayTo(response);
     } catch (error) {
       exchange.abort(error as Error);
       throw error;
-    } finally {
-      account.inFlight -= 1;
     }
+    // The account's slot is free as soon as the upstream is done, not when the records are written.
+    lease.release();
 
-    if (pumped.end === 'finished') response.end();
-    else if (pumped.end === 'upstream-failed') {
-      request.log.warn({ account: account.id, error: describeFailure(pumped.error) }, 'upstream failed mid-response');
-      this.#options.accounts.recordBrokenAnswer(account);
-      if (isEventStream && !response.destroyed) response.end(sseErrorEvent('the upstream connection was lost'));
+    const brokenMessage = brokenStreamMessages[result.end];
+    if (result.end === 'complete' || result.end === 'error-event') response.end();
+    else if (brokenMessage) {
+      request.log.warn(
+        { account: account.id, end: result.end, error: describeFailure(result.error) },
+        'upstream stream broke off after the commit',
+      );
+      if (answer.eventStream && !response.destroyed) response.end(sseErrorEvent(brokenMessage));
       else response.destroy();
+    } else if (result.end === 'client-stalled') {
+      request.log.warn(
+        {
+          account: account.id,
+          client: request.clientId ?? request.session?.apiKeyId,
+          timeoutMs: this.#options.writeStallTimeoutMs,
+        },
+        'client stopped reading: upstream request given up',
+      );
+      response.destroy();
     }
 
-    const tokens: TokenUsage = sseReader ? sseReader.usage : (jsonReader?.finish() ?? emptyUsage());
-    const upstreamError = sseReader?.errorType;
-    const ok = pumped.end === 'finished' && answer.statusCode < 400 && !upstreamError;
+    const end: AttemptEnd = {
+      kind: 'answered',
+      statusCode: answer.statusCode,
+      end: result.end,
+      ...(result.error ? { errorCode: describeFailure(result.error) } : {}),
+      ...(exchange.upstreamErrorType ? { upstreamErrorType: exchange.upstreamErrorType } : {}),
+    };
+    this.#record(request, account, end, started, answer.statusCode, timeToFirstByte, exchange.usage, true);
+  }
+
+  /**
+   * Settles an attempt and sends the settlement to the account (a failure that is the account's), the
+   * metrics, and — for the attempt that answered the client — the session.
+   */
+  #record(
+    request: ForwardRequest,
+    account: Account,
+    end: AttemptEnd,
+    started: number,
+    statusCode: number | undefined,
+    timeToFirstByteSeconds: number | undefined,
+    tokens?: TokenUsage,
+    final = false,
+  ): Settlement {
+    const settlement = settle(end);
+    const { accounts, metrics } = this.#options;
+    if (settlement.accountFailure) {
+      if (end.kind === 'not-answered') accounts.recordConnectionFailure(account);
+      else if (end.kind === 'first-event-timeout' && statusCode === undefined) accounts.recordTimeout(account);
+      else accounts.recordBrokenAnswer(account);
+    }
     const durationSeconds = (performance.now() - started) / 1000;
-    const outcome: UpstreamOutcome =
-      pumped.end === 'client-gone'
-        ? 'aborted'
-        : pumped.end === 'upstream-failed'
-          ? failureOutcome(describeFailure(pumped.error))
-          : answer.statusCode < 400 && !upstreamError
-            ? 'success'
-            : 'http_error';
-    const { metrics } = this.#options;
     metrics.recordUpstreamRequest({
       accountId: account.id,
       origin: this.#origin,
-      statusCode: answer.statusCode,
-      outcome,
-      timeToFirstByteSeconds: timeToFirstByte,
+      ...(statusCode !== undefined ? { statusCode } : {}),
+      outcome: settlement.outcome,
+      ...(timeToFirstByteSeconds !== undefined ? { timeToFirstByteSeconds } : {}),
       durationSeconds,
     });
-    metrics.recordTokens({ accountId: account.id, ...tokens });
-    if (request.session) {
-      const error =
-        pumped.end !== 'finished' ? pumped.end : (upstreamError ?? (ok ? undefined : `http ${answer.statusCode}`));
+    if (tokens) metrics.recordTokens({ accountId: account.id, ...tokens });
+    if (final && request.session && tokens) {
       // Not awaited: the client has its answer; a store failure is logged, never the client's problem.
       this.#options.sessions
         .recordRequest(request.session.id, {
-          ok,
-          status: answer.statusCode,
+          ok: settlement.ok,
+          status: statusCode ?? 0,
           accountId: account.id,
           tokens,
           latencyMs: durationSeconds * 1000,
-          ...(error ? { error } : {}),
+          ...(settlement.error ? { error: settlement.error } : {}),
         })
         .catch((recordError: Error) =>
           request.log.warn({ error: recordError.message }, 'could not record the request'),
         );
     }
+    return settlement;
   }
 
-  #recordAborted(request: ForwardRequest, account: Account, started: number): void {
-    request.log.info({ account: account.id }, 'client went away before the upstream answered');
+  /** Counts an answer that was not passed on because another account takes the request. */
+  #recordRefused(account: Account, statusCode: number, started: number): void {
     this.#options.metrics.recordUpstreamRequest({
       accountId: account.id,
       origin: this.#origin,
-      outcome: 'aborted',
+      statusCode,
+      outcome: 'http_error',
       durationSeconds: (performance.now() - started) / 1000,
     });
+  }
+
+  /**
+   * After a 401, asks the API with the same credential through the same route whether it is really bad
+   * (`GET /v1/models`, which costs no tokens); only a second 401 disables the account. One probe per account
+   * at a time.
+   */
+  #probe(account: Account, log: ForwardRequest['log']): void {
+    if (this.#probing.has(account.id)) return;
+    this.#probing.add(account.id);
+    const headers = upstreamRequestHeaders({ 'anthropic-version': '2023-06-01' }, account);
+    this.#options.pool
+      .get(this.#origin, { proxy: account.proxy })
+      .request({
+        origin: this.#origin,
+        path: `${this.#basePath}${probePath}`,
+        method: 'GET',
+        headers,
+        headersTimeout: this.#options.stream.firstEventTimeoutMs,
+        bodyTimeout: this.#options.stream.firstEventTimeoutMs,
+      })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode === 401) {
+          this.#options.accounts.disableForCredential(account);
+          log.warn({ account: account.id }, 'account disabled: the probe confirmed its credential is rejected');
+        } else {
+          log.info({ account: account.id, status: response.statusCode }, 'a 401 was not confirmed by the probe');
+        }
+      })
+      .catch((error: Error) =>
+        log.warn({ account: account.id, error: describeFailure(error) }, 'could not probe the credential'),
+      )
+      .finally(() => this.#probing.delete(account.id));
   }
 }
 
@@ -283,14 +455,6 @@ function clientGoneError(): Error {
   const error = new Error('the client closed the connection');
   error.name = 'AbortError';
   return error;
-}
-
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** The metrics outcome of an attempt that failed with this error code. */
-function failureOutcome(code: string): UpstreamOutcome {
-  if (code === 'RELAY_ERR_CIRCUIT_OPEN') return 'rejected';
-  return timeoutCodes.has(code) ? 'timeout' : 'connection_error';
 }
 
 /** A short description of a failed upstream attempt: its error code, never a URL with credentials. */

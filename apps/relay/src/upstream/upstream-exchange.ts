@@ -1,59 +1,125 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { JsonUsageReader } from '../streaming/json-usage-reader.js';
+import { SseEventFramer } from '../streaming/sse-event-framer.js';
+import { isWellFormedEvent } from '../streaming/sse-event-shape.js';
+import { SseUsageReader } from '../streaming/sse-usage-reader.js';
+import { emptyUsage, type TokenUsage } from '../streaming/token-usage.js';
+import type { BodyEnd } from './attempt-end.js';
+import { ClientWriteStallError, FirstEventTimeoutError, StreamStalledError } from './stream-errors.js';
 
 /** What an upstream request came to before its body: an answer (status and headers), or a failure. */
 export type UpstreamAnswer =
-  | { kind: 'answered'; statusCode: number; headers: IncomingHttpHeaders }
+  | { kind: 'answered'; statusCode: number; headers: IncomingHttpHeaders; eventStream: boolean }
   | { kind: 'failed'; error: Error };
 
-/** How a relayed body ended. */
-export type RelayEnd = 'finished' | 'client-gone' | 'upstream-failed';
+/** How an event stream opened, before anything reached the client. */
+export type StreamOpening =
+  /** A first event arrived and it is not an error: the stream may be committed to the client. */
+  | { kind: 'event' }
+  /** The first event was the upstream's `error` event. */
+  | { kind: 'error-event'; errorType: string }
+  /** No first event: the timeout passed, the body ended, was cut, or could not be framed. */
+  | { kind: 'failed'; end: BodyEnd | 'first-event-timeout'; error?: Error };
+
+/** How a relayed body ended (see `BodyEnd`), with the error that ended it when there was one. */
+export interface RelayResult {
+  end: BodyEnd;
+  error?: Error;
+}
+
+/** The time budgets of one exchange, in ms (`undefined`: none). */
+export interface ExchangeTimeouts {
+  /** From dispatch to the stream's first whole event (head included): a streaming request only. */
+  firstEventMs: number | undefined;
+  /** Longest silence between two events once an event stream is relayed (while the client reads). */
+  idleMs: number;
+  /** Longest time the client's socket may stay full (the client not reading) before the exchange gives up. */
+  writeStallMs: number;
+}
 
 // A refused answer's body (a 429 or 529 being retried elsewhere) is read this far to keep its connection; further, it is cut.
 const maximumDiscardedBytes = 128 * 1024;
 
 /**
- * One upstream request as an undici dispatch handler. The answer's status and headers resolve `answer`;
- * the caller then either `discard`s the body (to try another account) or `relayTo`s the client response:
- * each chunk is shown to an observer and written on, and when the client's socket is full the upstream
- * connection is paused, so a slow reader holds the upstream socket rather than the relay's memory.
- * Chunks arriving before that choice are held (and the connection paused). Writing to the client straight
- * from the handler spares a body stream and a promise per request.
+ * One upstream request as an undici dispatch handler. The answer's status and headers resolve `answer`.
+ * For an event stream, `opening()` then waits for the first whole event, so that the caller commits a
+ * response to the client only once the upstream has really started (before that, a failure is a failed
+ * attempt that another account may take over). The caller then either `discard`s the body or `relayTo`s the
+ * client response: whole events are written on (an event the relay cannot frame is never forwarded), usage
+ * is read from the same framing, and when the client's socket is full the upstream connection is paused, so
+ * a slow reader holds the upstream socket rather than the relay's memory — for at most `writeStallMs`.
+ * A stream that goes silent past `idleMs` ends as `stalled`. Writing to the client straight from the
+ * handler spares a body stream and a promise per request.
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Resolves once, with the answer or the failure before it; never rejects. */
   readonly answer: Promise<UpstreamAnswer>;
+  readonly #timeouts: ExchangeTimeouts;
   #answered: ((answer: UpstreamAnswer) => void) | undefined;
   #controller: Dispatcher.DispatchController | undefined;
   #abortReason: Error | undefined;
+  // How the body ends when the exchange itself aborted it.
+  #abortEnd: BodyEnd | undefined;
   #mode: 'waiting' | 'discard' | 'relay' = 'waiting';
   #held: Buffer[] | undefined;
   #discarded = 0;
   // Set when the body ended (or failed) before the caller chose what to do with it.
-  #ending: { end: RelayEnd; error?: Error } | undefined;
-  #ended: ((result: { end: RelayEnd; error?: Error }) => void) | undefined;
+  #ending: RelayResult | undefined;
+  #ended: ((result: RelayResult) => void) | undefined;
+  #opening: StreamOpening | undefined;
+  #opened: ((opening: StreamOpening) => void) | undefined;
   #response: ServerResponse | undefined;
-  #observe: ((chunk: Buffer) => void) | undefined;
+  #framer: SseEventFramer | undefined;
+  #sseReader: SseUsageReader | undefined;
+  #jsonReader: JsonUsageReader | undefined;
   // Chunks parsed from one socket read keep arriving after pause(): wait for one drain, not one per chunk.
   #waitingForDrain = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastEventAt = 0;
 
-  constructor() {
+  constructor(timeouts: ExchangeTimeouts) {
+    this.#timeouts = timeouts;
     this.answer = new Promise((resolve) => {
       this.#answered = resolve;
     });
+    if (timeouts.firstEventMs !== undefined) {
+      this.#timer = setTimeout(this.#onFirstEventTimeout, timeouts.firstEventMs);
+    }
+  }
+
+  /** Tokens read from the body so far (all of it once the body ended). */
+  get usage(): TokenUsage {
+    if (this.#sseReader) return this.#sseReader.usage;
+    return this.#jsonReader ? this.#jsonReader.finish() : emptyUsage();
+  }
+
+  /** The type of the upstream's `error` event, when the stream carried one. */
+  get upstreamErrorType(): string | undefined {
+    return this.#sseReader?.errorType;
   }
 
   /** Cancels the request (its client went away): before the answer it fails, after it the body ends as `client-gone`. */
-  abort(reason: Error): void {
+  abort(reason: Error, end: BodyEnd = 'client-gone'): void {
     if (this.#abortReason) return;
     this.#abortReason = reason;
+    this.#abortEnd = end;
     this.#controller?.abort(reason);
+  }
+
+  /** Waits for an event stream's first whole event (call after an `answered` answer with `eventStream`). */
+  opening(): Promise<StreamOpening> {
+    if (this.#opening) return Promise.resolve(this.#opening);
+    return new Promise((resolve) => {
+      this.#opened = resolve;
+    });
   }
 
   /** Drops the body; resolves when the upstream is done with it. */
   discard(): Promise<void> {
     this.#mode = 'discard';
     this.#held = undefined;
+    this.#clearTimer();
     return new Promise((resolve) => {
       if (this.#ending) resolve();
       else {
@@ -63,21 +129,23 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     });
   }
 
-  /** Writes the body to `response` (whose head the caller wrote), showing each chunk to `observe`; never rejects. */
-  relayTo(response: ServerResponse, observe: (chunk: Buffer) => void): Promise<{ end: RelayEnd; error?: Error }> {
+  /** Writes the body to `response` (whose head the caller wrote); never rejects. */
+  relayTo(response: ServerResponse): Promise<RelayResult> {
     this.#mode = 'relay';
     this.#response = response;
-    this.#observe = observe;
     const held = this.#held;
     this.#held = undefined;
     let full = false;
-    if (held) for (const chunk of held) full = !this.#write(chunk) || full;
+    if (held) for (const chunk of held) full = !response.write(chunk) || full;
     return new Promise((resolve) => {
       if (this.#ending) resolve(this.#ending);
       else {
         this.#ended = resolve;
         if (full) this.#waitForDrain();
-        else this.#controller?.resume();
+        else {
+          this.#watchIdle();
+          this.#controller?.resume();
+        }
       }
     });
   }
@@ -88,28 +156,61 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.#answered?.({ kind: 'answered', statusCode, headers });
+    const eventStream = statusCode < 300 && String(headers['content-type'] ?? '').startsWith('text/event-stream');
+    if (eventStream) {
+      this.#sseReader = new SseUsageReader();
+      this.#framer = new SseEventFramer(this.#readEvent);
+    } else {
+      this.#jsonReader = new JsonUsageReader();
+      // Only a stream waits for a first event: any other answer's head is its commit point.
+      this.#clearTimer();
+    }
+    this.#answered?.({ kind: 'answered', statusCode, headers, eventStream });
     this.#answered = undefined;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#mode === 'relay') {
-      if (!this.#write(chunk)) {
-        controller.pause();
-        this.#waitForDrain();
-      }
-    } else if (this.#mode === 'waiting') {
-      this.#held ??= [];
-      this.#held.push(chunk);
-      controller.pause();
-    } else {
+    if (this.#mode === 'discard') {
       this.#discarded += chunk.length;
       if (this.#discarded > maximumDiscardedBytes) controller.abort(new Error('discarded body too large'));
+      return;
     }
+    let ready: Buffer = chunk;
+    if (this.#framer) {
+      const before = this.#framer.events;
+      const framed = this.#framer.push(chunk);
+      if (framed === undefined || this.#framer.rejected) {
+        // Forward the whole events before the bad one, then end: the rest of the stream cannot be trusted.
+        if (framed && framed.length > 0) this.#forward(controller, framed);
+        if (this.#mode === 'waiting' && !this.#opening) this.#open({ kind: 'failed', end: 'malformed' });
+        this.abort(new Error('the upstream sent an event that could not be framed'), 'malformed');
+        return;
+      }
+      if (this.#framer.events > before) this.#lastEventAt = performance.now();
+      ready = framed;
+      if (this.#mode === 'waiting' && !this.#opening && this.#framer.events > 0) {
+        this.#holdReady(ready);
+        controller.pause();
+        const errorType = this.#sseReader?.errorType;
+        this.#clearTimer();
+        this.#open(errorType ? { kind: 'error-event', errorType } : { kind: 'event' });
+        return;
+      }
+      if (ready.length === 0) return;
+    } else this.#jsonReader?.push(chunk);
+    this.#forward(controller, ready);
   }
 
   onResponseEnd(): void {
-    this.#finish({ end: 'finished' });
+    if (this.#framer) {
+      const reader = this.#sseReader as SseUsageReader;
+      const end: BodyEnd = reader.errorType
+        ? 'error-event'
+        : reader.completed && this.#framer.heldBytes === 0
+          ? 'complete'
+          : 'truncated';
+      this.#finish({ end });
+    } else this.#finish({ end: 'complete' });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -119,35 +220,118 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Ends the exchange with `error` (also what the dispatcher calls): a failed answer, or a failed body. */
   fail(error: Error): void {
     if (this.#answered) {
+      this.#clearTimer();
       this.#answered({ kind: 'failed', error });
       this.#answered = undefined;
       return;
     }
-    this.#finish(this.#abortReason ? { end: 'client-gone' } : { end: 'upstream-failed', error });
+    const end = this.#abortEnd;
+    this.#finish(end ? { end, ...(end === 'client-gone' ? {} : { error }) } : { end: 'upstream-failed', error });
   }
 
-  #finish(result: { end: RelayEnd; error?: Error }): void {
+  /** Writes ready bytes on, or holds them while the caller has not chosen (the first event before the commit). */
+  #forward(controller: Dispatcher.DispatchController, ready: Buffer): void {
+    if (this.#mode === 'waiting') {
+      this.#holdReady(ready);
+      if (!this.#framer) controller.pause();
+      return;
+    }
+    if (!(this.#response as ServerResponse).write(ready)) {
+      controller.pause();
+      this.#waitForDrain();
+    }
+  }
+
+  #holdReady(ready: Buffer): void {
+    if (ready.length === 0) return;
+    this.#held ??= [];
+    this.#held.push(ready);
+  }
+
+  readonly #readEvent = (buffer: Buffer, start: number, end: number): boolean => {
+    if (!isWellFormedEvent(buffer, start, end)) return false;
+    (this.#sseReader as SseUsageReader).readEvent(buffer, start, end);
+    return true;
+  };
+
+  #open(opening: StreamOpening): void {
+    this.#opening = opening;
+    if (this.#opened) {
+      this.#opened(opening);
+      this.#opened = undefined;
+    }
+  }
+
+  #finish(result: RelayResult): void {
+    this.#clearTimer();
     this.#response?.off('drain', this.#onDrain);
     this.#waitingForDrain = false;
+    if (this.#framer && !this.#opening) {
+      // The body ended before its first event: the stream never opened.
+      const end = result.end === 'complete' || result.end === 'error-event' ? 'truncated' : result.end;
+      this.#open({ kind: 'failed', end, ...(result.error ? { error: result.error } : {}) });
+    }
     if (this.#ended) {
       this.#ended(result);
       this.#ended = undefined;
     } else this.#ending = result;
   }
 
-  #write(chunk: Buffer): boolean {
-    this.#observe?.(chunk);
-    return (this.#response as ServerResponse).write(chunk);
-  }
-
   #waitForDrain(): void {
     if (this.#waitingForDrain) return;
     this.#waitingForDrain = true;
     this.#response?.once('drain', this.#onDrain);
+    // While the client does not read, the upstream is paused: its silence is ours, not a stall.
+    this.#clearTimer();
+    this.#timer = setTimeout(this.#onWriteStall, this.#timeouts.writeStallMs);
   }
 
   readonly #onDrain = () => {
     this.#waitingForDrain = false;
+    this.#clearTimer();
+    this.#lastEventAt = performance.now();
+    this.#watchIdle();
     this.#controller?.resume();
   };
+
+  /** Arms the idle timer of an event stream; it re-arms itself for what is left when events came meanwhile. */
+  #watchIdle(): void {
+    if (!this.#framer || this.#mode !== 'relay') return;
+    if (this.#lastEventAt === 0) this.#lastEventAt = performance.now();
+    const left = this.#timeouts.idleMs - (performance.now() - this.#lastEventAt);
+    this.#timer = setTimeout(this.#onIdleCheck, Math.max(1, left));
+  }
+
+  readonly #onIdleCheck = () => {
+    this.#timer = undefined;
+    if (this.#waitingForDrain) return;
+    if (performance.now() - this.#lastEventAt >= this.#timeouts.idleMs) {
+      this.abort(new StreamStalledError(this.#timeouts.idleMs), 'stalled');
+    } else this.#watchIdle();
+  };
+
+  readonly #onWriteStall = () => {
+    this.#timer = undefined;
+    this.abort(new ClientWriteStallError(this.#timeouts.writeStallMs), 'client-stalled');
+  };
+
+  readonly #onFirstEventTimeout = () => {
+    this.#timer = undefined;
+    if (this.#opening) return;
+    const error = new FirstEventTimeoutError(this.#timeouts.firstEventMs as number);
+    if (this.#answered) {
+      this.#answered({ kind: 'failed', error });
+      this.#answered = undefined;
+      this.abort(error, 'upstream-failed');
+      return;
+    }
+    this.#open({ kind: 'failed', end: 'first-event-timeout', error });
+    this.abort(error, 'upstream-failed');
+  };
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }

@@ -55,13 +55,16 @@ export const shortRetryAfterMs = 2_000;
 
 /** True when a 429's `retry-after` is short enough to wait out on the same account (when it is the last one left). */
 export function isShortRetryAfter(verdict: UpstreamVerdict): boolean {
-  return verdict.kind === 'rate-limited' && verdict.retryAfterMs !== undefined && verdict.retryAfterMs <= shortRetryAfterMs;
+  return (
+    verdict.kind === 'rate-limited' && verdict.retryAfterMs !== undefined && verdict.retryAfterMs <= shortRetryAfterMs
+  );
 }
 
 /** The wait `retry-after-ms` or `retry-after` (seconds or a date) asks for, in ms; undefined without either. */
 function retryAfterMs(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
   const milliseconds = Number(headerText(headers['retry-after-ms']));
-  if (headers['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  if (headers['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0)
+    return milliseconds;
   const retryAfter = headerText(headers['retry-after']);
   if (retryAfter === undefined) return undefined;
   const seconds = Number(retryAfter);
