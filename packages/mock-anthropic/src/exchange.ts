@@ -68,6 +68,21 @@ export class Exchange {
     }
     this.#received.status = plan.status;
     response.writeHead(plan.status, plan.headers);
+    if (plan.firstPartDelayMs !== undefined && plan.firstPartDelayMs > 0) {
+      response.flushHeaders();
+      const delayed = { ...plan, firstPartDelayMs: 0 };
+      this.#timer = setTimeout(() => this.#body(delayed), plan.firstPartDelayMs);
+      return;
+    }
+    this.#body(plan);
+  }
+
+  /** Sends the body of `plan`, whose head is written. */
+  #body(plan: ResponsePlan): void {
+    this.#timer = undefined;
+    const response = this.#response;
+    if (response.destroyed) return;
+    const cut = plan.cut;
     if (cut === undefined && (this.#eventDelayMs === 0 || plan.joined === '')) {
       response.end(plan.joined);
       return;

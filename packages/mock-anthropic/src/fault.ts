@@ -35,6 +35,8 @@ export interface ResetBeforeHeadersFault {
 export interface ResetMidStreamFault {
   kind: 'reset-mid-stream';
   afterEvents: number;
+  /** Extra response headers (e.g. a `content-length` the cut body never reaches). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface ResetMidStreamFault {
 export interface StallFault {
   kind: 'stall';
   afterEvents?: number;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -56,6 +59,39 @@ export interface StreamErrorFault {
   afterEvents: number;
   errorType?: string;
   message?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends the headers at once, then waits `delayMs` before the first SSE event (for a JSON response: before
+ * the body), then the rest as usual: an upstream that accepted the request but is slow to start.
+ */
+export interface SlowFirstEventFault {
+  kind: 'slow-first-event';
+  delayMs: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends `afterEvents` SSE events and then ends the response cleanly, without `message_stop` (for a JSON
+ * response: half the body, then the end): a stream closed early.
+ */
+export interface TruncateFault {
+  kind: 'truncate';
+  afterEvents: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends `afterEvents` SSE events, then one malformed event (`data`, by default a `content_block_delta` whose
+ * JSON is cut off), then the rest of the stream as usual. A non-streaming request is answered normally.
+ */
+export interface MalformedEventFault {
+  kind: 'malformed-event';
+  afterEvents: number;
+  /** The malformed event's raw text, blank line included (e.g. `event: message_delta\ndata: null\n\n`). */
+  data?: string;
+  headers?: Record<string, string>;
 }
 
 /** A scripted misbehaviour of the mock. */
@@ -65,7 +101,10 @@ export type Fault =
   | ResetBeforeHeadersFault
   | ResetMidStreamFault
   | StallFault
-  | StreamErrorFault;
+  | StreamErrorFault
+  | SlowFirstEventFault
+  | TruncateFault
+  | MalformedEventFault;
 
 /** Which requests a fault applies to. */
 export interface FaultScope {
@@ -131,13 +170,28 @@ export function validateFault(fault: unknown): asserts fault is Fault {
     case 'reset-before-headers':
       return;
     case 'reset-mid-stream':
+    case 'truncate':
       checkEventCount(fault.afterEvents, 'fault.afterEvents', true);
+      checkHeaders(fault.headers);
       return;
     case 'stall':
       checkEventCount(fault.afterEvents, 'fault.afterEvents', false);
+      checkHeaders(fault.headers);
+      return;
+    case 'slow-first-event':
+      if (typeof fault.delayMs !== 'number' || !Number.isFinite(fault.delayMs) || fault.delayMs < 0) {
+        throw new InvalidFaultError('fault.delayMs', 'must be a finite number of milliseconds >= 0');
+      }
+      checkHeaders(fault.headers);
+      return;
+    case 'malformed-event':
+      checkEventCount(fault.afterEvents, 'fault.afterEvents', true);
+      checkOptionalString(fault.data, 'fault.data');
+      checkHeaders(fault.headers);
       return;
     case 'stream-error':
       checkEventCount(fault.afterEvents, 'fault.afterEvents', true);
+      checkHeaders(fault.headers);
       checkOptionalString(fault.errorType, 'fault.errorType');
       checkOptionalString(fault.message, 'fault.message');
       if (fault.errorType !== undefined && !Object.hasOwn(anthropicErrorStatuses, fault.errorType as string)) {
@@ -150,7 +204,7 @@ export function validateFault(fault: unknown): asserts fault is Fault {
     default:
       throw new InvalidFaultError(
         'fault.kind',
-        'must be status, overloaded, reset-before-headers, reset-mid-stream, stall or stream-error',
+        'must be status, overloaded, reset-before-headers, reset-mid-stream, stall, stream-error, slow-first-event, truncate or malformed-event',
       );
   }
 }

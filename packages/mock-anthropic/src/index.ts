@@ -13,12 +13,15 @@ export {
 export type {
   Fault,
   FaultScope,
+  MalformedEventFault,
   OverloadedFault,
   ResetBeforeHeadersFault,
   ResetMidStreamFault,
+  SlowFirstEventFault,
   StallFault,
   StatusFault,
   StreamErrorFault,
+  TruncateFault,
 } from './fault.js';
 export type { MessageResponse, MessageUsage } from './message-composer.js';
 export {

@@ -16,4 +16,6 @@ export interface ResponsePlan {
   joined: string;
   /** Set when the response must not end normally. */
   cut: ResponseCut | undefined;
+  /** Delay between the headers and the first part, in ms (a slow start). */
+  firstPartDelayMs?: number;
 }

@@ -24,6 +24,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// A content_block_delta whose JSON was cut off, as a broken intermediary leaves it.
+const defaultMalformedEvent =
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_del\n\n';
+
 function whole(body: string): () => string[] {
   return () => [body];
 }
@@ -169,6 +173,29 @@ export class ResponsePlanner {
 
   #cutShort(request: ReceivedRequest, plan: ResponsePlan, fault: Fault): ResponsePlan {
     const streaming = plan.headers['content-type']?.startsWith('text/event-stream') === true;
+    if ('headers' in fault && fault.headers !== undefined && plan.status < 400) {
+      plan = { ...plan, headers: { ...plan.headers, ...fault.headers } };
+    }
+    if (fault.kind === 'slow-first-event') return { ...plan, firstPartDelayMs: fault.delayMs };
+    if (fault.kind === 'truncate') {
+      if (!streaming) {
+        const half = plan.joined.slice(0, Math.floor(plan.joined.length / 2));
+        const { 'content-length': _length, ...headers } = plan.headers;
+        return { ...plan, headers, parts: whole(half), joined: half };
+      }
+      const parts = plan.parts().slice(0, fault.afterEvents);
+      return { ...plan, parts: () => parts, joined: parts.join('') };
+    }
+    if (fault.kind === 'malformed-event') {
+      if (!streaming) return plan;
+      const all = plan.parts();
+      const parts = [
+        ...all.slice(0, fault.afterEvents),
+        fault.data ?? defaultMalformedEvent,
+        ...all.slice(fault.afterEvents),
+      ];
+      return { ...plan, parts: () => parts, joined: parts.join('') };
+    }
     if (fault.kind === 'stream-error') {
       const errorType = fault.errorType ?? 'overloaded_error';
       const message = fault.message ?? defaultErrorMessage(errorType);
