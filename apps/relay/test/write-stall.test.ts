@@ -1,0 +1,53 @@
+import { request as httpRequest } from 'node:http';
+import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/config-schema.js';
+import { messageRequest } from './api-client.js';
+import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
+import { accountStats } from './stream-client.js';
+
+const writeStallTimeoutMs = configSchema.parse({}).limits.writeStallTimeoutMs;
+const adminToken = 'admin-token-for-the-write-stall-test';
+
+describe('a client that never reads its stream', () => {
+  let mock: MockAnthropic | undefined;
+  let relay: RelayProcess;
+  afterAll(async () => {
+    await stopAllRelays();
+    await mock?.close();
+  });
+
+  it(
+    'loses its upstream request and account slot after writeStallTimeoutMs, logged with its client id',
+    async () => {
+      // A long stream: far more than the sockets between the relay and the client can hold.
+      mock = await createMockAnthropic({ deltas: 200_000 });
+      relay = await startRelayProcess({
+        upstream: { baseUrl: mock.url },
+        accounts: [{ id: 'a', apiKey: 'sk-ant-write-stall-a-0001', maxConcurrency: 1 }],
+        admin: { token: adminToken },
+      });
+      const init = messageRequest(relay.clientKey, { stream: true });
+      const url = new URL('/v1/messages', relay.url);
+      const client = httpRequest(url, { method: 'POST', headers: init.headers as Record<string, string> });
+      const head = new Promise<void>((resolve) =>
+        client.on('response', (response) => {
+          // Read nothing: the relay's writes back up into its own buffers.
+          response.pause();
+          resolve();
+        }),
+      );
+      client.end(init.body as string);
+      await head;
+      expect((await accountStats(relay, adminToken)).a?.inFlight).toBe(1);
+      await expect
+        .poll(() => mock?.received.at(-1)?.aborted, { timeout: writeStallTimeoutMs + 15_000, interval: 500 })
+        .toBe(true);
+      expect((await accountStats(relay, adminToken)).a?.inFlight).toBe(0);
+      const line = await relay.waitForOutput(/client stopped reading/);
+      expect(JSON.parse(line)).toMatchObject({ client: 'e2e-client', timeoutMs: writeStallTimeoutMs });
+      client.destroy();
+    },
+    writeStallTimeoutMs + 30_000,
+  );
+});
