@@ -27,36 +27,34 @@ export const defaultSchedulingPolicy: SchedulingPolicy = { lowHeadroom: 0.1 };
  * single account is the tie-break's favourite. (The power of two choices was tried: 12 sequential sessions
  * over 3 equal accounts left one with fewer than 3 in 1.8 % of runs; least cost never does.) `random` returns [0, 1) (Math.random in production, a seeded one in tests).
  */
-export function chooseAccountForNewSession(
-  candidates: readonly SchedulingCandidate[],
+export function chooseAccountForNewSession<Candidate extends SchedulingCandidate>(
+  candidates: readonly Candidate[],
   random: () => number,
   policy: SchedulingPolicy = defaultSchedulingPolicy,
-): SchedulingCandidate | undefined {
-  if (candidates.length <= 1) return candidates[0];
-  let tier: SchedulingCandidate[] = [];
-  let bestPriority = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    if (candidate.priority < bestPriority) {
-      bestPriority = candidate.priority;
-      tier = [candidate];
-    } else if (candidate.priority === bestPriority) {
-      tier.push(candidate);
-    }
-  }
-  const healthy = tier.filter((candidate) => candidate.headroom >= policy.lowHeadroom && !candidate.warning);
-  const pool = healthy.length > 0 ? healthy : mostHeadroom(tier);
-  if (pool.length === 1) return pool[0];
-  // Least cost; among equals, a random one (reservoir sampling), so no account is the tie-break's favourite.
-  let chosen: SchedulingCandidate | undefined;
-  let lowest = Number.POSITIVE_INFINITY;
+): Candidate | undefined {
+  // One pass, no allocation (it runs for every new session): rank by priority, then healthy before not,
+  // then least cost (healthy) or most headroom (not healthy); equals share the choice at random.
+  let chosen: Candidate | undefined;
+  let chosenPriority = 0;
+  let chosenHealthy = false;
+  let chosenScore = 0;
   let equals = 0;
-  for (const candidate of pool) {
-    const candidateCost = cost(candidate);
-    if (candidateCost < lowest) {
-      lowest = candidateCost;
+  for (const candidate of candidates) {
+    const healthy = candidate.headroom >= policy.lowHeadroom && !candidate.warning;
+    // Lower is better for both: cost when healthy, lack of headroom when not.
+    const score = healthy ? cost(candidate) : 1 - candidate.headroom;
+    let order: number;
+    if (chosen === undefined) order = -1;
+    else if (candidate.priority !== chosenPriority) order = candidate.priority < chosenPriority ? -1 : 1;
+    else if (healthy !== chosenHealthy) order = healthy ? -1 : 1;
+    else order = score < chosenScore ? -1 : score > chosenScore ? 1 : 0;
+    if (order < 0) {
       chosen = candidate;
+      chosenPriority = candidate.priority;
+      chosenHealthy = healthy;
+      chosenScore = score;
       equals = 1;
-    } else if (candidateCost === lowest) {
+    } else if (order === 0) {
       equals += 1;
       if (random() * equals < 1) chosen = candidate;
     }
@@ -67,9 +65,4 @@ export function chooseAccountForNewSession(
 /** Lower is better: the load an account would carry per unit of headroom left. */
 export function cost(candidate: SchedulingCandidate): number {
   return (candidate.boundSessions + candidate.inFlight + 1) / Math.max(candidate.headroom, 0.01);
-}
-
-function mostHeadroom(tier: readonly SchedulingCandidate[]): SchedulingCandidate[] {
-  const best = Math.max(...tier.map((candidate) => candidate.headroom));
-  return tier.filter((candidate) => candidate.headroom === best);
 }
