@@ -33,6 +33,12 @@ export {
 export { defaultDeltas, defaultMockText, expectedText, splitIntoDeltas } from './mock-text.js';
 export { defaultModel, type ModelInfo, type ModelListPage, mockModels } from './model-catalog.js';
 export {
+  type IssuedTokens,
+  OAuthTokenAuthority,
+  type OAuthTokenAuthorityOptions,
+  type TokenEndpointAnswer,
+} from './oauth-token-authority.js';
+export {
   defaultRecordCapacity,
   type MessageRequestContext,
   type MockAnthropicOptions,

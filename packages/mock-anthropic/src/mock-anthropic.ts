@@ -12,6 +12,7 @@ import { Exchange, type ExchangeListener } from './exchange.js';
 import type { Fault, FaultScope } from './fault.js';
 import { FaultScript } from './fault-script.js';
 import { nextRequestId } from './identifiers.js';
+import { OAuthTokenAuthority } from './oauth-token-authority.js';
 import {
   type MockAnthropicOptions,
   type MockTlsOptions,
@@ -62,7 +63,13 @@ export class MockAnthropic extends EventEmitter<MockAnthropicEvents> {
   readonly host: string;
   /** The PEM certificate served over HTTPS (self-signed: pass it as `ca` to trust it); `undefined` over HTTP. */
   readonly certificate: string | undefined;
+  /**
+   * The mock's OAuth token endpoint (`POST /v1/oauth/token`): `oauth.issue()` logs an account in; its access
+   * tokens expire and its refresh tokens rotate. An expired access token it issued gets 401.
+   */
+  readonly oauth = new OAuthTokenAuthority();
 
+  readonly #extraHeaders = new Map<string | undefined, Record<string, string>>();
   readonly #options: ResolvedMockAnthropicOptions;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
@@ -153,6 +160,20 @@ export class MockAnthropic extends EventEmitter<MockAnthropicEvents> {
     return this.#faults.pending;
   }
 
+  /**
+   * Adds these headers to every response (of one key with `{ apiKey }`), e.g. the `anthropic-ratelimit-unified-*`
+   * headers of a subscription account; they win over the mock's own. Replaces what was set for that scope.
+   */
+  setResponseHeaders(headers: Record<string, string>, scope: { apiKey?: string } = {}): this {
+    this.#extraHeaders.set(scope.apiKey, { ...headers });
+    return this;
+  }
+
+  /** Forgets every header set with `setResponseHeaders`. */
+  clearResponseHeaders(): void {
+    this.#extraHeaders.clear();
+  }
+
   /** Counters since the mock started. */
   stats(): MockAnthropicStats {
     return {
@@ -186,6 +207,11 @@ export class MockAnthropic extends EventEmitter<MockAnthropicEvents> {
       this.#respond(request, response, body, size > this.#options.maxBodyBytes);
     });
   };
+
+  #hasExpiredOAuthToken(received: ReceivedRequest): boolean {
+    const token = received.apiKey;
+    return token !== undefined && this.oauth.issuedAccessToken(token) && !this.oauth.isValidAccessToken(token);
+  }
 
   #respond(request: IncomingMessage, response: ServerResponse, body: Buffer, tooLarge: boolean): void {
     const url = request.url ?? '/';
@@ -222,8 +248,31 @@ export class MockAnthropic extends EventEmitter<MockAnthropicEvents> {
       this.#faulted++;
     }
     if (this.listenerCount('request-received') > 0) this.emit('request-received', received);
+    if (received.method === 'POST' && received.path === '/v1/oauth/token') {
+      const answer = this.oauth.answer(json);
+      const text = JSON.stringify(answer.body);
+      response.writeHead(answer.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
+      this.#completed++;
+      return;
+    }
+    const plan =
+      fault === undefined && this.#hasExpiredOAuthToken(received)
+        ? this.#planner.plan(received, bodyState, {
+            kind: 'status',
+            status: 401,
+            errorType: 'authentication_error',
+            message: 'OAuth token has expired',
+          })
+        : this.#planner.plan(received, bodyState, fault);
+    if (this.#extraHeaders.size > 0) {
+      Object.assign(plan.headers, this.#extraHeaders.get(undefined), this.#extraHeaders.get(received.apiKey));
+    }
     const exchange = new Exchange(response, received, this.#options.eventDelayMs, this.#listener);
-    exchange.deliver(this.#planner.plan(received, bodyState, fault), this.#options.latencyMs);
+    exchange.deliver(plan, this.#options.latencyMs);
   }
 }
 

@@ -1,0 +1,112 @@
+import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
+import { postMessage } from './api-client.js';
+import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
+
+const keys = { a: 'sk-ant-account-a-000000', b: 'sk-ant-account-b-000000' };
+const accountOfKey: Record<string, string> = Object.fromEntries(Object.entries(keys).map(([id, key]) => [key, id]));
+const adminToken = 'admin-token-for-shared-state-tests';
+
+async function startRelays(count: number, config: Parameters<typeof startRelayProcess>[0]): Promise<RelayProcess[]> {
+  const first = await startRelayProcess(config);
+  const rest = await Promise.all(
+    Array.from({ length: count - 1 }, async () => startRelayProcess(config, { clientKey: first.clientKey })),
+  );
+  return [first, ...rest];
+}
+
+describeWithRedis('account state shared by relays on one Redis', () => {
+  let mock: MockAnthropic;
+  beforeAll(async () => {
+    mock = await createMockAnthropic({ deltas: 2 });
+  });
+  afterEach(async () => {
+    await stopAllRelays();
+    mock.clearFaults();
+    mock.clearReceived();
+  });
+  afterAll(async () => mock.close());
+
+  it('after one 429 seen by one of four processes, no process sends that account another request', async () => {
+    const relays = await startRelays(4, {
+      upstream: { baseUrl: mock.url },
+      admin: { token: adminToken },
+      sessions: { store: 'hybrid', redisUrl: testRedisUrl(), keyPrefix: uniqueKeyPrefix('shared-429') },
+      accounts: [
+        { id: 'a', apiKey: keys.a },
+        { id: 'b', apiKey: keys.b },
+      ],
+    });
+    mock.fault({ kind: 'status', status: 429, retryAfterSeconds: 60 }, { apiKey: keys.a, times: 1 });
+    const [first] = relays as [RelayProcess];
+    // New sessions on the first relay until one of them meets the 429 on account a (and moves to b).
+    for (let attempt = 0; attempt < 20 && mock.pendingFaults > 0; attempt += 1) {
+      expect((await postMessage(first, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    }
+    expect(mock.pendingFaults).toBe(0);
+    const rejectedAt = mock.received.findIndex((request) => request.status === 429);
+    expect(accountOfKey[mock.received[rejectedAt]?.apiKey ?? '']).toBe('a');
+    // The issue's bound: the others know within 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const since = mock.received.length;
+    const answers = await Promise.all(
+      relays.flatMap((relay) =>
+        Array.from({ length: 10 }, async () => (await postMessage(relay, { sessionId: crypto.randomUUID() })).status),
+      ),
+    );
+    expect(answers).toEqual(Array(40).fill(200));
+    expect(mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? ''])).not.toContain('a');
+  });
+
+  it('refreshes an OAuth token that expires under load exactly once across four processes, no request failing', async () => {
+    const login = mock.oauth.issue(8);
+    const relays = await startRelays(4, {
+      upstream: { baseUrl: mock.url, oauth: { tokenUrl: `${mock.url}/v1/oauth/token`, refreshMarginMs: 5000 } },
+      admin: { token: adminToken },
+      sessions: { store: 'hybrid', redisUrl: testRedisUrl(), keyPrefix: uniqueKeyPrefix('shared-oauth') },
+      accounts: [{ id: 'oauth-a', oauth: login }],
+    });
+    const statuses: number[] = [];
+    const until = Date.now() + 10_000;
+    await Promise.all(
+      relays.map(async (relay) => {
+        while (Date.now() < until) {
+          statuses.push((await postMessage(relay, { sessionId: crypto.randomUUID() })).status);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }),
+    );
+    expect(statuses.length).toBeGreaterThan(40);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(mock.oauth.refreshes).toBe(1);
+    // Requests after the old token expired carried the new one.
+    const last = mock.received.at(-1);
+    expect(last?.apiKey).not.toBe(login.accessToken);
+    expect(mock.oauth.isValidAccessToken(last?.apiKey ?? '')).toBe(true);
+  });
+
+  it('disables an OAuth account whose refresh token is refused (invalid_grant), with that reason', async () => {
+    const login = mock.oauth.issue(2);
+    mock.oauth.revokeRefreshToken(login.refreshToken);
+    const [relay] = await startRelays(1, {
+      upstream: { baseUrl: mock.url, oauth: { tokenUrl: `${mock.url}/v1/oauth/token`, refreshMarginMs: 60_000 } },
+      admin: { token: adminToken },
+      sessions: { store: 'redis', redisUrl: testRedisUrl(), keyPrefix: uniqueKeyPrefix('shared-grant') },
+      accounts: [{ id: 'oauth-a', oauth: login }],
+    });
+    let account: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const response = await fetch(`${relay?.url}/admin/accounts`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      account = ((await response.json()) as { data: Array<Record<string, unknown>> }).data[0];
+      if (account?.disabled) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(String(account?.disabled)).toMatch(/invalid_grant/);
+    const answer = await postMessage(relay as RelayProcess, {});
+    expect(answer.status).toBe(503);
+    expect(relay?.output.join('\n')).not.toContain(login.refreshToken);
+  });
+});
