@@ -13,6 +13,8 @@ import type { RelayConfig } from './config/config-schema.js';
 import { buildServer } from './http/build-server.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { createLogger } from './logger.js';
+import { createRedisClient } from './redis/redis-client.js';
+import { startAccountServices } from './scheduling/account-services.js';
 import { AccountRegistry } from './upstream/account-registry.js';
 import { Forwarder } from './upstream/forwarder.js';
 
@@ -44,9 +46,14 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     health: { maxFailures: config.upstream.breaker.maxFailures, recoveryTime: config.upstream.breaker.recoveryTimeMs },
     ...(ca ? { connect: { ca } } : {}),
   });
+  // One Redis deployment for everything shared: sessions, account state, OAuth credentials.
+  const redis =
+    config.sessions.store === 'memory'
+      ? undefined
+      : createRedisClient(config.sessions.redis ?? { url: config.sessions.redisUrl }, { commandTimeoutMs: 1000 });
   const store = createSessionStore({
     store: config.sessions.store,
-    redisUrl: config.sessions.redisUrl,
+    ...(redis ? { redis } : {}),
     keyPrefix: config.sessions.keyPrefix,
     ttlSeconds: config.sessions.ttlSeconds,
     affinityTtlSeconds: config.sessions.affinityTtlSeconds,
@@ -61,9 +68,19 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   pool.on('circuit-opened', (event) => logger.warn({ key: event.key }, 'upstream route circuit opened'));
   pool.on('circuit-closed', (event) => logger.info({ key: event.key }, 'upstream route circuit closed'));
 
-  const accounts = new AccountRegistry(config.accounts, (account) =>
-    pool.isAvailable(origin, { proxy: account.proxy }),
+  const accounts = new AccountRegistry(
+    config.accounts,
+    (account) => pool.isAvailable(origin, { proxy: account.proxy }),
+    { sessionBindingMs: config.sessions.affinityTtlSeconds * 1000, maxBoundSessions: config.sessions.maxSessions },
   );
+  const accountServices = await startAccountServices({
+    config,
+    accounts,
+    redis,
+    pool,
+    stateFile: new StateFile(resolve(config.state.file)),
+    logger,
+  });
   const clients = new ClientRegistry(clientsOf(config));
   const forwarder = new Forwarder({
     baseUrl: config.upstream.baseUrl,
@@ -155,7 +172,9 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       clearInterval(idleSweep);
     }
     for (const collector of collectors) collector.detach();
+    await accountServices.close();
     await sessions.close();
+    redis?.disconnect();
     await pool.close();
     metrics.close();
     logger.info('relay stopped: session store flushed');

@@ -70,6 +70,12 @@ describe('scheduling new sessions over accounts (one relay)', () => {
         kind: 'status',
         status: 429,
         headers: {
+          // A subscription account's 429: its window is used up, not the API's per-minute budgets (which the
+          // mock would otherwise report as spent, until the next minute).
+          'anthropic-ratelimit-requests-remaining': '3999',
+          'anthropic-ratelimit-tokens-remaining': '2000000',
+          'anthropic-ratelimit-input-tokens-remaining': '1000000',
+          'anthropic-ratelimit-output-tokens-remaining': '100000',
           'anthropic-ratelimit-unified-status': 'rejected',
           'anthropic-ratelimit-unified-reset': epochSeconds(resetInMs),
           'anthropic-ratelimit-unified-5h-status': 'rejected',

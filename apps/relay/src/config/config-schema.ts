@@ -14,15 +14,25 @@ export const accountSchema = z
       .max(64)
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
     apiKey: z.string().min(1).optional(),
+    /** A static OAuth access token (nothing refreshes it); prefer `oauth`. */
     oauthToken: z.string().min(1).optional(),
+    /** OAuth credentials as Claude Code stores them (`expiresAt` in epoch ms): the relay refreshes them. */
+    oauth: z
+      .object({
+        accessToken: z.string().min(1),
+        refreshToken: z.string().min(1),
+        expiresAt: z.number().int().nonnegative(),
+      })
+      .strict()
+      .optional(),
     proxy: proxyUrl.optional(),
     /** Lower numbers are preferred. */
     priority: z.number().int().default(0),
     maxConcurrency: positiveInteger.default(64),
   })
   .strict()
-  .refine((account) => Boolean(account.apiKey) !== Boolean(account.oauthToken), {
-    message: 'set exactly one of apiKey or oauthToken',
+  .refine((account) => [account.apiKey, account.oauthToken, account.oauth].filter(Boolean).length === 1, {
+    message: 'set exactly one of apiKey, oauthToken or oauth',
   });
 
 /** One client of the relay: its key (or only the key's SHA-256 hash), and its concurrency limit. */
@@ -73,6 +83,16 @@ export const configSchema = z
          * starts after it, and a stream's wait for its first event is cut to what is left.
          */
         retryBudgetMs: positiveInteger.default(60_000),
+        /** How OAuth accounts' access tokens are refreshed. */
+        oauth: z
+          .object({
+            tokenUrl: urlString.default('https://platform.claude.com/v1/oauth/token'),
+            clientId: z.string().min(1).default('9d1c250a-e61b-44d9-88ed-5944d1962f5e'),
+            /** Refresh this long before the access token expires. */
+            refreshMarginMs: positiveInteger.default(5 * 60_000),
+          })
+          .strict()
+          .prefault({}),
         /** Time budgets of streaming requests (`"stream": true`), instead of headersTimeoutMs / bodyTimeoutMs. */
         stream: z
           .object({
@@ -101,6 +121,26 @@ export const configSchema = z
       .object({
         store: z.enum(['memory', 'redis', 'hybrid']).default('memory'),
         redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+        /**
+         * The Redis deployment, when it is more than `redisUrl`: a Cluster (seed node URLs), Sentinel (`sentinels`
+         * + `name`), TLS (`rediss://` or `tls: true`) and ACL `username` / `password`. Passed to ioredis as given.
+         */
+        redis: z
+          .object({
+            url: z.string().min(1).optional(),
+            cluster: z.array(z.string().min(1)).min(1).optional(),
+            sentinels: z.array(z.string().min(1)).min(1).optional(),
+            name: z.string().min(1).optional(),
+            username: z.string().min(1).optional(),
+            password: z.string().min(1).optional(),
+            tls: z.boolean().optional(),
+          })
+          .strict()
+          .refine((redis) => [redis.url, redis.cluster, redis.sentinels].filter(Boolean).length <= 1, {
+            message: 'set at most one of url, cluster or sentinels',
+          })
+          .refine((redis) => !redis.sentinels || redis.name, { message: 'sentinels need the master group name' })
+          .optional(),
         keyPrefix: z.string().min(1).default('relay:'),
         ttlSeconds: positiveInteger.default(3600),
         affinityTtlSeconds: positiveInteger.default(1800),

@@ -6,6 +6,7 @@ export type RouteName =
   | 'metrics'
   | 'admin-stats'
   | 'admin-sessions'
+  | 'admin-accounts'
   | 'admin-account-enable'
   | 'messages'
   | 'count-tokens'
@@ -29,6 +30,7 @@ const exactRoutes = new Map<string, RouteMatch>(
       ['GET /metrics', 'metrics'],
       ['GET /admin/stats', 'admin-stats'],
       ['GET /admin/sessions', 'admin-sessions'],
+      ['GET /admin/accounts', 'admin-accounts'],
       ['POST /v1/messages', 'messages'],
       ['POST /v1/messages/count_tokens', 'count-tokens'],
       ['GET /v1/models', 'models'],

@@ -40,6 +40,16 @@ export function serviceRoutes(
       }
       sendJson(response, 200, { data: await services.findSessions(Object.fromEntries(given)) }, log.requestId);
     },
+    'admin-accounts': async (request, response, log) => {
+      admin.check(request.headers.authorization);
+      const now = Date.now();
+      sendJson(
+        response,
+        200,
+        { data: services.accounts.accounts.map((account) => account.toJSON(now)) },
+        log.requestId,
+      );
+    },
     'admin-account-enable': async (request, response, log, route) => {
       admin.check(request.headers.authorization);
       const id = route.parameter as string;

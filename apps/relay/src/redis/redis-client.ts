@@ -52,10 +52,12 @@ export function redisClientPlan(
   | { kind: 'standalone'; url: string; options: RedisOptions }
   | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; options: RedisOptions }
   | { kind: 'sentinel'; options: RedisOptions } {
+  // As the session store configures the connections it makes itself: fail fast, reconnect quickly and forever.
   const common: RedisOptions = {
     commandTimeout: options.commandTimeoutMs,
+    connectTimeout: Math.max(options.commandTimeoutMs, 1000),
     maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
     ...(deployment.username ? { username: deployment.username } : {}),
     ...(deployment.password ? { password: deployment.password } : {}),
   };
@@ -93,12 +95,18 @@ export function redisClientPlan(
   return { kind: 'standalone', url: deployment.url, options: { ...common, ...(deployment.tls ? { tls: {} } : {}) } };
 }
 
-/** Connects to the deployment (lazily: the first command connects). */
+/** Connects to the deployment. Connection errors reach callers as rejected commands, never as 'error' events. */
 export function createRedisClient(deployment: RedisDeployment, options: RedisClientOptions): Redis | Cluster {
   const plan = redisClientPlan(deployment, options);
-  if (plan.kind === 'cluster') {
-    return new Cluster(plan.nodes, { redisOptions: plan.options, enableOfflineQueue: true, lazyConnect: true });
-  }
-  if (plan.kind === 'sentinel') return new Redis({ ...plan.options, lazyConnect: true });
-  return new Redis(plan.url, { ...plan.options, lazyConnect: true });
+  const client =
+    plan.kind === 'cluster'
+      ? new Cluster(plan.nodes, {
+          redisOptions: plan.options,
+          clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+        })
+      : plan.kind === 'sentinel'
+        ? new Redis(plan.options)
+        : new Redis(plan.url, plan.options);
+  client.on('error', () => {});
+  return client;
 }

@@ -1,4 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { AccountConfig } from '../config/config-schema.js';
+import { chooseAccountForNewSession } from '../scheduling/account-scheduler.js';
+import type { SharedAccountFacts, SharedAccountState } from '../scheduling/shared-account-state.js';
+import { readUsageWindows } from '../scheduling/usage-windows.js';
 import { Account } from './account.js';
 import { AccountLease } from './account-lease.js';
 import type { UpstreamVerdict } from './upstream-verdict.js';
@@ -7,20 +11,65 @@ import type { UpstreamVerdict } from './upstream-verdict.js';
 const shortCoolDownMs = 2_000;
 const maximumCoolDownMs = 60_000;
 
+// Attempts in a row that got no answer at all before the account itself rests (the route's breaker cannot tell
+// one bad account from the healthy ones sharing its route).
+const connectionFailuresBeforeBackOff = 2;
+
 /** Tells whether an account's route (origin + proxy) is open in the connection pool's breaker. */
 export type RouteCheck = (account: Account) => boolean;
+
+export interface AccountRegistryOptions {
+  /** How long a session stays bound to its account after its last request (the affinity TTL), ms. */
+  sessionBindingMs?: number;
+  /** Most bound sessions remembered per process. */
+  maxBoundSessions?: number;
+  /** [0, 1) for the scheduler's tie-break. Default Math.random. */
+  random?: () => number;
+}
 
 /** The upstream accounts: which one takes a request, and what an answer does to an account. */
 export class AccountRegistry {
   readonly accounts: readonly Account[];
   readonly #byId: Map<string, Account>;
+  readonly #random: () => number;
+  // Session id → account it is bound to: expiry and eviction unbind it, so bound counts do not drift.
+  readonly #bindings: LRUCache<string, Account>;
+  #shared: SharedAccountState | undefined;
 
   constructor(
     configs: readonly AccountConfig[],
     readonly isRouteUsable: RouteCheck = () => true,
+    options: AccountRegistryOptions = {},
   ) {
     this.accounts = configs.map((config) => new Account(config));
     this.#byId = new Map(this.accounts.map((account) => [account.id, account]));
+    this.#random = options.random ?? Math.random;
+    this.#bindings = new LRUCache<string, Account>({
+      max: options.maxBoundSessions ?? 100_000,
+      ttl: options.sessionBindingMs ?? 30 * 60_000,
+      // A session in use stays bound: every request on it refreshes its binding (`bindSession`).
+      updateAgeOnGet: true,
+      dispose: (account: Account) => {
+        account.boundSessions -= 1;
+      },
+    });
+  }
+
+  /** Shares every cool-down, disable, enable and window change with the other instances from now on. */
+  share(shared: SharedAccountState): void {
+    this.#shared = shared;
+  }
+
+  /** Applies what another instance (or Redis, after an outage) knows about an account. */
+  applyShared(accountId: string, facts: SharedAccountFacts): void {
+    const account = this.get(accountId);
+    if (!account) return;
+    if (facts.coolingUntil !== account.coolingUntil) {
+      account.coolingUntil = facts.coolingUntil;
+      if (facts.coolingUntil > Date.now()) account.coolingReason ??= 'seen by another instance';
+    }
+    account.disabledReason = facts.disabledReason;
+    if (facts.windows) account.observeWindows(facts.windows);
   }
 
   get(id: string | undefined): Account | undefined {
@@ -33,24 +82,43 @@ export class AccountRegistry {
   }
 
   /**
-   * The account for a request: the affine one if it is usable, else the best usable one (lowest priority
-   * number, then least loaded), never one in `excluded`. Undefined when none is usable.
+   * The account for a request: the affine one if it is usable (the prompt cache lives there), else the
+   * scheduler's choice among the usable ones (`chooseAccountForNewSession`: priority, then window headroom,
+   * then bound sessions and load, random among equals), never one in `excluded`. Undefined when none is usable.
    */
   choose(affineId: string | undefined, excluded: ReadonlySet<string>, now = Date.now()): Account | undefined {
     const affine = this.get(affineId);
     if (affine && !excluded.has(affine.id) && this.isUsable(affine, now)) return affine;
-    let best: Account | undefined;
+    const usable: Account[] = [];
     for (const account of this.accounts) {
-      if (excluded.has(account.id) || !this.isUsable(account, now)) continue;
-      if (
-        !best ||
-        account.priority < best.priority ||
-        (account.priority === best.priority && account.load < best.load)
-      ) {
-        best = account;
-      }
+      if (!excluded.has(account.id) && this.isUsable(account, now)) usable.push(account);
     }
-    return best;
+    return chooseAccountForNewSession(usable, this.#random);
+  }
+
+  /** The session is bound to this account now (a claim, a move, or one more request): counted until it expires. */
+  bindSession(sessionId: string, account: Account): void {
+    const previous = this.#bindings.get(sessionId);
+    if (previous === account) return;
+    // set() disposes the previous binding (its account's count goes down).
+    account.boundSessions += 1;
+    this.#bindings.set(sessionId, account);
+  }
+
+  /**
+   * Reads the usage windows an answer carries (on every answer, not only 429s): a rejected window cools the
+   * account until its reset, a warning or a low remaining budget lowers its score.
+   */
+  observeAnswer(account: Account, headers: Record<string, string | string[] | undefined>, now = Date.now()): void {
+    const windows = readUsageWindows(headers, now);
+    account.consecutiveConnectionFailures = 0;
+    if (!windows) return;
+    account.observeWindows(windows);
+    const blockedUntil = account.assessment(now).blockedUntil;
+    if (blockedUntil !== undefined && blockedUntil > account.coolingUntil) {
+      this.#coolDown(account, blockedUntil, `window ${account.assessment(now).binding ?? 'unified'} used up`);
+    }
+    this.#shared?.observeWindows(account.id, windows, now);
   }
 
   /**
@@ -79,7 +147,7 @@ export class AccountRegistry {
         return;
       case 'rate-limited':
         account.failures += 1;
-        account.coolingUntil = Math.max(account.coolingUntil, verdict.coolDownUntil);
+        this.#coolDown(account, verdict.coolDownUntil, 'rate-limited');
         return;
       case 'overloaded':
       case 'server-error':
@@ -95,22 +163,46 @@ export class AccountRegistry {
 
   /** Disables an account whose credential a probe confirmed bad, until an admin re-enables it. */
   disableForCredential(account: Account): void {
-    account.disabledReason =
-      'the upstream rejected its credential (401, confirmed by a probe); re-enable it through the admin API';
-  }
-
-  #backOff(account: Account, now: number): void {
-    account.consecutiveFailures += 1;
-    account.coolingUntil = Math.max(
-      account.coolingUntil,
-      now + Math.min(maximumCoolDownMs, shortCoolDownMs * 2 ** (account.consecutiveFailures - 1)),
+    this.disable(
+      account,
+      'the upstream rejected its credential (401, confirmed by a probe); re-enable it through the admin API',
     );
   }
 
-  /** Records a request that never got an answer (connection error, timeout): counted; the pool's breaker decides. */
-  recordConnectionFailure(account: Account): void {
+  /** Disables an account with a reason (shown in admin views), on every instance. */
+  disable(account: Account, reason: string): void {
+    account.disabledReason = reason;
+    this.#shared?.disable(account.id, reason);
+  }
+
+  #coolDown(account: Account, untilMs: number, reason: string): void {
+    if (untilMs <= account.coolingUntil) return;
+    account.coolingUntil = untilMs;
+    account.coolingReason = reason;
+    this.#shared?.coolDown(account.id, untilMs);
+  }
+
+  #backOff(account: Account, now: number, reason = 'backoff after failures'): void {
+    account.consecutiveFailures += 1;
+    this.#coolDown(
+      account,
+      now + Math.min(maximumCoolDownMs, shortCoolDownMs * 2 ** (account.consecutiveFailures - 1)),
+      reason,
+    );
+  }
+
+  /**
+   * Records a request that never got an answer (connection error, timeout before headers). The pool's breaker
+   * judges the route; the account itself rests after a few in a row, so that one account whose requests are
+   * reset is not every new session's first try while healthy accounts on its route keep the breaker closed.
+   */
+  recordConnectionFailure(account: Account, now = Date.now()): void {
     account.requests += 1;
     account.failures += 1;
+    account.consecutiveConnectionFailures += 1;
+    if (account.consecutiveConnectionFailures >= connectionFailuresBeforeBackOff) {
+      this.#backOff(account, now, 'connection failures');
+    }
   }
 
   /** Records a request that got no first event in time, head included: counted, and the account backs off. */
@@ -135,7 +227,10 @@ export class AccountRegistry {
     if (!account) return false;
     account.disabledReason = undefined;
     account.coolingUntil = 0;
+    account.coolingReason = undefined;
     account.consecutiveFailures = 0;
+    account.consecutiveConnectionFailures = 0;
+    this.#shared?.enable(id);
     return true;
   }
 

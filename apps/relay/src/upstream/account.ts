@@ -1,34 +1,62 @@
 import type { AccountConfig } from '../config/config-schema.js';
+import type { UsageWindows } from '../scheduling/usage-windows.js';
+import { assessWindows, type WindowAssessment } from '../scheduling/window-assessment.js';
 
 /** Why an account is not usable right now. */
 export type AccountUnavailableReason = 'disabled' | 'cooling-down' | 'at-capacity' | 'route-open';
 
-/** An upstream account and its live state: in-flight requests, cool-down, disabled flag. */
+/** Where an OAuth account's current access token comes from (its refresher). */
+export interface AccessTokenSource {
+  readonly accessToken: string;
+  /** The upstream answered 401 to `usedToken`: true when a different, fresh token is in use now. */
+  onUnauthorized?(usedToken: string): Promise<boolean>;
+}
+
+/**
+ * An upstream account and its live state: in-flight requests (this process), cool-down, disabled flag and the
+ * usage windows it last reported (shared across instances when the store is Redis).
+ */
 export class Account {
   readonly id: string;
   readonly priority: number;
   readonly maxConcurrency: number;
   readonly proxy: string | undefined;
-  /** The headers that authenticate this account upstream; never logged, never shown. */
-  readonly credentialHeaders: Readonly<Record<string, string>>;
   readonly usesOAuth: boolean;
+  /** Set for an OAuth account whose token the relay refreshes. */
+  tokenSource: AccessTokenSource | undefined;
   inFlight = 0;
   coolingUntil = 0;
+  /** Why it cools down (for admin views): `rate-limited`, `window five_hour used up`, `backoff`, … */
+  coolingReason: string | undefined;
   /** Consecutive 5xx/529 answers: the cool-down doubles with each. */
   consecutiveFailures = 0;
+  /** Consecutive attempts that got no answer at all (reset, refused, timeout before headers). */
+  consecutiveConnectionFailures = 0;
   disabledReason: string | undefined;
+  /** The usage windows of its last answer that carried any. */
+  windows: UsageWindows | undefined;
+  /** Sessions this process bound to it that have not expired. */
+  boundSessions = 0;
   requests = 0;
   failures = 0;
+  readonly #staticCredential: Readonly<Record<string, string>>;
+  #assessment: WindowAssessment | undefined;
+  #assessedUntil = 0;
 
   constructor(config: AccountConfig) {
     this.id = config.id;
     this.priority = config.priority;
     this.maxConcurrency = config.maxConcurrency;
     this.proxy = config.proxy;
-    this.usesOAuth = Boolean(config.oauthToken);
-    this.credentialHeaders = config.oauthToken
-      ? { authorization: `Bearer ${config.oauthToken}` }
-      : { 'x-api-key': config.apiKey as string };
+    const oauthToken = config.oauth?.accessToken ?? config.oauthToken;
+    this.usesOAuth = oauthToken !== undefined;
+    this.#staticCredential =
+      oauthToken !== undefined ? { authorization: `Bearer ${oauthToken}` } : { 'x-api-key': config.apiKey as string };
+  }
+
+  /** The headers that authenticate this account upstream now; never logged, never shown. */
+  get credentialHeaders(): Readonly<Record<string, string>> {
+    return this.tokenSource ? { authorization: `Bearer ${this.tokenSource.accessToken}` } : this.#staticCredential;
   }
 
   /** Why it cannot take a request at `now`, or undefined when it can (the route's breaker is checked elsewhere). */
@@ -39,6 +67,32 @@ export class Account {
     return undefined;
   }
 
+  /** Replaces the windows it reported (newer answers only); the assessment is recomputed on next use. */
+  observeWindows(windows: UsageWindows): void {
+    if (this.windows && this.windows.observedAt > windows.observedAt) return;
+    this.windows = windows;
+    this.#assessment = undefined;
+  }
+
+  /** What its windows say at `now`, cached until a reset passes. */
+  assessment(now: number): WindowAssessment {
+    if (!this.#assessment || now >= this.#assessedUntil) {
+      this.#assessment = assessWindows(this.windows, now);
+      this.#assessedUntil = nextResetAfter(this.windows, now);
+    }
+    return this.#assessment;
+  }
+
+  /** 0–1 share of its tightest window left (1 when unknown): the scheduler's headroom. */
+  get headroom(): number {
+    return this.assessment(Date.now()).headroom;
+  }
+
+  /** The upstream warned about one of its windows. */
+  get warning(): boolean {
+    return this.assessment(Date.now()).warning;
+  }
+
   /** Load between 0 and 1: the share of its concurrency in use. */
   get load(): number {
     return this.inFlight / this.maxConcurrency;
@@ -46,19 +100,48 @@ export class Account {
 
   /** A view for stats and admin routes: no credential, no proxy credentials. */
   toJSON(now = Date.now()): Record<string, unknown> {
+    const assessment = this.assessment(now);
+    const reason = this.unavailableReason(now);
     return {
       id: this.id,
       priority: this.priority,
       auth: this.usesOAuth ? 'oauth' : 'api-key',
       proxy: this.proxy ? redactUrl(this.proxy) : undefined,
+      usable: reason === undefined,
+      reason:
+        reason === 'cooling-down'
+          ? `cooling down (${this.coolingReason ?? 'rate-limited'}) until ${new Date(this.coolingUntil).toISOString()}`
+          : reason === 'disabled'
+            ? `disabled: ${this.disabledReason}`
+            : reason,
       inFlight: this.inFlight,
       maxConcurrency: this.maxConcurrency,
+      boundSessions: this.boundSessions,
       coolingDownForMs: Math.max(0, this.coolingUntil - now),
+      coolingUntil: this.coolingUntil > now ? new Date(this.coolingUntil).toISOString() : undefined,
       disabled: this.disabledReason ?? false,
+      headroom: assessment.headroom,
+      warning: assessment.warning,
+      bindingWindow: assessment.binding,
+      windows: this.windows,
       requests: this.requests,
       failures: this.failures,
     };
   }
+}
+
+// A window assessment holds until the earliest reset of a window still running (then it says something else).
+function nextResetAfter(windows: UsageWindows | undefined, now: number): number {
+  if (!windows) return Number.POSITIVE_INFINITY;
+  let next = windows.observedAt + 60_000 > now ? windows.observedAt + 60_000 : Number.POSITIVE_INFINITY;
+  const consider = (resetAt: number | undefined) => {
+    if (resetAt !== undefined && resetAt > now && resetAt < next) next = resetAt;
+  };
+  for (const limit of Object.values(windows.standard)) consider(limit?.resetAt);
+  consider(windows.unified?.resetAt);
+  consider(windows.unified?.fiveHour?.resetAt);
+  consider(windows.unified?.sevenDay?.resetAt);
+  return next;
 }
 
 /** A URL without its username and password. */

@@ -130,6 +130,9 @@ export class Forwarder {
             affineId = lease.account.id;
           }
           const account = lease.account;
+          if (request.session) accounts.bindSession(request.session.id, account);
+          // The token this attempt is sent with: a 401 on it is judged against the token in use by then.
+          const tokenSent = account.tokenSource?.accessToken;
           const attemptStarted = performance.now();
           const current = new UpstreamExchange({
             firstEventMs: request.stream
@@ -157,8 +160,9 @@ export class Forwarder {
           }
 
           const verdict = judgeUpstreamResponse(answer.statusCode, answer.headers, Date.now());
+          accounts.observeAnswer(account, answer.headers);
           accounts.record(account, verdict);
-          if (verdict.kind === 'credential-suspect') this.#probe(account, request.log);
+          if (verdict.kind === 'credential-suspect') this.#probe(account, request.log, tokenSent);
           const canMove = () =>
             attempt < maxAttempts &&
             performance.now() < deadline &&
@@ -420,20 +424,25 @@ export class Forwarder {
    * (`GET /v1/models`, which costs no tokens); only a second 401 disables the account. One probe per account
    * at a time.
    */
-  #probe(account: Account, log: ForwardRequest['log']): void {
+  #probe(account: Account, log: ForwardRequest['log'], tokenSent: string | undefined): void {
     if (this.#probing.has(account.id)) return;
     this.#probing.add(account.id);
-    const headers = upstreamRequestHeaders({ 'anthropic-version': '2023-06-01' }, account);
-    this.#options.pool
-      .get(this.#origin, { proxy: account.proxy })
-      .request({
-        origin: this.#origin,
-        path: `${this.#basePath}${probePath}`,
-        method: 'GET',
-        headers,
-        headersTimeout: this.#options.stream.firstEventTimeoutMs,
-        bodyTimeout: this.#options.stream.firstEventTimeoutMs,
-      })
+    // An OAuth token may just have expired: refresh it (once, across instances) and probe with the new one.
+    const renewed =
+      account.tokenSource?.onUnauthorized && tokenSent !== undefined
+        ? account.tokenSource.onUnauthorized(tokenSent).catch(() => false)
+        : Promise.resolve(false);
+    renewed
+      .then(() =>
+        this.#options.pool.get(this.#origin, { proxy: account.proxy }).request({
+          origin: this.#origin,
+          path: `${this.#basePath}${probePath}`,
+          method: 'GET',
+          headers: upstreamRequestHeaders({ 'anthropic-version': '2023-06-01' }, account),
+          headersTimeout: this.#options.stream.firstEventTimeoutMs,
+          bodyTimeout: this.#options.stream.firstEventTimeoutMs,
+        }),
+      )
       .then(async (response) => {
         await response.body.dump();
         if (response.statusCode === 401) {

@@ -32,6 +32,27 @@ describe('judgeUpstreamResponse', () => {
     [{ 'retry-after': new Date(now + 5_000).toUTCString() }, now + 5_000, 5_000, false],
     [{ 'anthropic-ratelimit-tokens-reset': new Date(now + 40_000).toISOString() }, now + 40_000, undefined, false],
     [{}, now + 30_000, undefined, false],
+    // A used-up subscription window without retry-after rests until the window's reset, three hours away.
+    [
+      {
+        'anthropic-ratelimit-unified-status': 'rejected',
+        'anthropic-ratelimit-unified-reset': String(Math.floor((now + 3 * 3_600_000) / 1000)),
+      },
+      Math.floor((now + 3 * 3_600_000) / 1000) * 1000,
+      undefined,
+      false,
+    ],
+    // ... and whatever a shorter retry-after says.
+    [
+      {
+        'retry-after': '30',
+        'anthropic-ratelimit-unified-status': 'rejected',
+        'anthropic-ratelimit-unified-reset': String(Math.floor((now + 3_600_000) / 1000)),
+      },
+      Math.floor((now + 3_600_000) / 1000) * 1000,
+      30_000,
+      false,
+    ],
   ])('a 429 with %j rests until %i (retry-after %s ms, short: %s)', (headers, until, retryAfterMs, short) => {
     const verdict = judgeUpstreamResponse(429, headers, now);
     expect(verdict).toEqual({ kind: 'rate-limited', coolDownUntil: until, retryAfterMs });

@@ -1,3 +1,6 @@
+import { readUsageWindows } from '../scheduling/usage-windows.js';
+import { assessWindows } from '../scheduling/window-assessment.js';
+
 /**
  * What an upstream answer means for the account that got it, and whether another account may be tried:
  * - `ok`: below 400.
@@ -73,21 +76,40 @@ function retryAfterMs(headers: Record<string, string | string[] | undefined>, no
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-/** When a 429'd account may be used again: `retry-after`, else the latest `anthropic-ratelimit-*-reset` that is exhausted. */
+/**
+ * When a 429'd account may be used again: `retry-after`, else the latest `anthropic-ratelimit-*-reset`; a
+ * rejected subscription window rests it until the window's reset whenever that is later (a 429 with
+ * `anthropic-ratelimit-unified-status: rejected` often carries no `retry-after` at all).
+ */
 function rateLimitedUntil(headers: Record<string, string | string[] | undefined>, now: number): number {
+  const window = assessWindows(readUsageWindows(headers, now), now).blockedUntil;
+  const retryAfter = retryAfterEnd(headers, now);
+  // With a used-up window, the standard resets count only where that budget is spent (remaining 0).
+  if (window !== undefined) return Math.max(window, retryAfter ?? 0, latestReset(headers, now, true) ?? 0);
+  return retryAfter ?? latestReset(headers, now, false) ?? now + defaultRateLimitCoolDownMs;
+}
+
+function retryAfterEnd(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
   const retryAfter = headerText(headers['retry-after']);
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return now + seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(now, date);
-  }
+  if (retryAfter === undefined) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return now + seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isFinite(date) ? Math.max(now, date) : undefined;
+}
+
+function latestReset(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+  exhaustedOnly: boolean,
+): number | undefined {
   let latest = 0;
   for (const name of rateLimitResetHeaders) {
+    if (exhaustedOnly && headerText(headers[name.replace(/-reset$/, '-remaining')]) !== '0') continue;
     const reset = Date.parse(headerText(headers[name]) ?? '');
     if (Number.isFinite(reset) && reset > latest) latest = reset;
   }
-  return latest > now ? latest : now + defaultRateLimitCoolDownMs;
+  return latest > now ? latest : undefined;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
