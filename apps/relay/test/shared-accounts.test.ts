@@ -9,14 +9,15 @@ const accountOfKey: Record<string, string> = Object.fromEntries(Object.entries(k
 const adminToken = 'admin-token-for-shared-state-tests';
 
 async function startRelays(count: number, config: Parameters<typeof startRelayProcess>[0]): Promise<RelayProcess[]> {
+  // One after the other: four processes starting at once on two busy cores can take longer than the wait.
   const first = await startRelayProcess(config);
-  const rest = await Promise.all(
-    Array.from({ length: count - 1 }, async () => startRelayProcess(config, { clientKey: first.clientKey })),
-  );
-  return [first, ...rest];
+  const relays = [first];
+  while (relays.length < count) relays.push(await startRelayProcess(config, { clientKey: first.clientKey }));
+  return relays;
 }
 
-describeWithRedis('account state shared by relays on one Redis', () => {
+// Four relay processes start per test: generous timeouts on a busy 2-core machine.
+describeWithRedis('account state shared by relays on one Redis', { timeout: 90_000 }, () => {
   let mock: MockAnthropic;
   beforeAll(async () => {
     mock = await createMockAnthropic({ deltas: 2 });
@@ -60,7 +61,8 @@ describeWithRedis('account state shared by relays on one Redis', () => {
   });
 
   it('refreshes an OAuth token that expires under load exactly once across four processes, no request failing', async () => {
-    const login = mock.oauth.issue(8);
+    // Refresh due 5 s before expiry; the processes start one by one meanwhile, and the load runs past the expiry.
+    const login = mock.oauth.issue(20);
     const relays = await startRelays(4, {
       upstream: { baseUrl: mock.url, oauth: { tokenUrl: `${mock.url}/v1/oauth/token`, refreshMarginMs: 5000 } },
       admin: { token: adminToken },
@@ -68,7 +70,7 @@ describeWithRedis('account state shared by relays on one Redis', () => {
       accounts: [{ id: 'oauth-a', oauth: login }],
     });
     const statuses: number[] = [];
-    const until = Date.now() + 10_000;
+    const until = Math.max(Date.now() + 5_000, login.expiresAt + 2_000);
     await Promise.all(
       relays.map(async (relay) => {
         while (Date.now() < until) {

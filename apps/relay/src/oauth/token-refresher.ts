@@ -60,7 +60,7 @@ export class OAuthTokenRefresher {
     return this.#current.expiresAt;
   }
 
-  /** Takes the vault's pair (seeding it on the first start) and schedules the refresh. */
+  /** Takes the vault's pair (seeding it on the first start) and schedules the refresh (at once when due). */
   async start(): Promise<void> {
     try {
       this.#adopt(await this.#options.vault.seed(this.accountId, this.#current));
@@ -69,8 +69,10 @@ export class OAuthTokenRefresher {
       this.#schedule(retryDelayMs);
       return;
     }
+    // A token already due is refreshed in the background: the relay listens meanwhile (a request with the
+    // old token that gets a 401 waits for this same refresh).
     if (this.#isFresh(this.#current)) this.#scheduleBeforeExpiry();
-    else await this.refresh();
+    else void this.refresh();
   }
 
   /** Refreshes now unless a refresh is already under way; resolves when the token is fresh (or cannot be). */

@@ -29,7 +29,8 @@ export interface AccountServices {
 /**
  * Starts the account services: with a Redis store, account state (cool-downs, disabled reasons, windows) is
  * shared through Redis and OAuth pairs live there; with the memory store, OAuth pairs are kept in the state
- * file. Resolves once every OAuth account has a usable token (or is disabled with its reason).
+ * file. Resolves once every OAuth account's pair is read from (or seeded into) its vault; a refresh already
+ * due runs in the background.
  */
 export async function startAccountServices(options: AccountServicesOptions): Promise<AccountServices> {
   const { config, accounts, redis, pool, stateFile, logger } = options;
