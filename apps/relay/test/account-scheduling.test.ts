@@ -104,6 +104,18 @@ describe('scheduling new sessions over accounts (one relay)', () => {
     expect(servedBy(mock, since)).toContain('a');
   });
 
+  it('rests an account whose requests are reset before headers, while the route stays open for the others', async () => {
+    await start();
+    mock.fault({ kind: 'reset-before-headers' }, { apiKey: keys.a });
+    for (let index = 0; index < 12; index += 1) {
+      expect((await postMessage(relay, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    }
+    // Two resets in a row rest it; without that every new session would try it first (it has no sessions).
+    expect(servedBy(mock).filter((id) => id === 'a').length).toBeLessThanOrEqual(2);
+    const a = (await adminAccounts(relay)).find((account) => account.id === 'a');
+    expect(String(a?.reason)).toMatch(/connection failures/);
+  });
+
   it('gives no new session to an account at 97 % of its 5-hour window while one at 10 % is usable', async () => {
     relay = await startRelayProcess({
       upstream: { baseUrl: mock.url },

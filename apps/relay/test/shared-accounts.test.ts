@@ -1,6 +1,8 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
+import { type RedisClusterProcess, startRedisCluster } from '../../../test/redis-cluster.js';
+import { hasRedisServerBinary } from '../../../test/redis-server.js';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
@@ -110,5 +112,54 @@ describeWithRedis('account state shared by relays on one Redis', { timeout: 90_0
     const answer = await postMessage(relay as RelayProcess, {});
     expect(answer.status).toBe(503);
     expect(relay?.output.join('\n')).not.toContain(login.refreshToken);
+  });
+});
+
+describe.skipIf(!hasRedisServerBinary())('two relays on a real 3-master Redis Cluster', { timeout: 120_000 }, () => {
+  let cluster: RedisClusterProcess | undefined;
+  let mock: MockAnthropic;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    mock = await createMockAnthropic({ deltas: 2 });
+  });
+  afterAll(async () => {
+    await stopAllRelays();
+    await mock?.close();
+    await cluster?.stop();
+  });
+
+  it('share sessions, affinity and account state', async () => {
+    const nodes = (cluster as RedisClusterProcess).nodes.map((node) => `redis://${node.host}:${node.port}`);
+    const relays = await startRelays(2, {
+      upstream: { baseUrl: mock.url },
+      admin: { token: adminToken },
+      sessions: { store: 'hybrid', keyPrefix: 'relay-cluster-e2e:', redis: { cluster: nodes } },
+      accounts: [
+        { id: 'a', apiKey: keys.a },
+        { id: 'b', apiKey: keys.b },
+      ],
+    });
+    const [first, second] = relays as [RelayProcess, RelayProcess];
+    // A session started on the first relay stays on its account through the second.
+    const sessionId = crypto.randomUUID();
+    expect((await postMessage(first, { sessionId })).status).toBe(200);
+    const account = accountOfKey[mock.received.at(-1)?.apiKey ?? ''];
+    for (let index = 0; index < 3; index += 1) expect((await postMessage(second, { sessionId })).status).toBe(200);
+    expect(mock.received.slice(-3).map((request) => accountOfKey[request.apiKey ?? ''])).toEqual(
+      Array(3).fill(account),
+    );
+    // A 429 the first relay sees keeps the second away from that account.
+    mock.fault(
+      { kind: 'status', status: 429, retryAfterSeconds: 60 },
+      { apiKey: keys[account as 'a' | 'b'], times: 1 },
+    );
+    expect((await postMessage(first, { sessionId })).status).toBe(200);
+    expect(mock.pendingFaults).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const since = mock.received.length;
+    for (let index = 0; index < 6; index += 1) {
+      expect((await postMessage(second, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    }
+    expect(mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? ''])).not.toContain(account);
   });
 });

@@ -73,3 +73,68 @@ describe('AccountRegistry', () => {
     expect(registry.choose('a', new Set(), now)?.id).toBe('b');
   });
 });
+
+describe('AccountRegistry scheduling state', () => {
+  const epoch = (offsetMs: number) => String(Math.floor((now + offsetMs) / 1000));
+
+  it('reads windows from every answer: a rejected window rests the account until its reset', () => {
+    const registry = new AccountRegistry(accounts);
+    const a = registry.get('a');
+    if (!a) throw new Error('no account a');
+    registry.observeAnswer(
+      a,
+      { 'anthropic-ratelimit-unified-status': 'rejected', 'anthropic-ratelimit-unified-reset': epoch(3_600_000) },
+      now,
+    );
+    expect(a.coolingUntil).toBe(Math.floor((now + 3_600_000) / 1000) * 1000);
+    expect(registry.isUsable(a, now + 3_599_000)).toBe(false);
+    expect(registry.isUsable(a, now + 3_601_000)).toBe(true);
+  });
+
+  it('rests an account after two connection failures in a row; an answer clears the count', () => {
+    const registry = new AccountRegistry(accounts);
+    const b = registry.get('b');
+    if (!b) throw new Error('no account b');
+    registry.recordConnectionFailure(b, now);
+    expect(registry.isUsable(b, now)).toBe(true);
+    registry.observeAnswer(b, {}, now);
+    registry.recordConnectionFailure(b, now);
+    expect(registry.isUsable(b, now)).toBe(true);
+    registry.recordConnectionFailure(b, now);
+    expect(registry.isUsable(b, now)).toBe(false);
+    expect(b.coolingReason).toBe('connection failures');
+  });
+
+  it('counts bound sessions once per session and moves them with the session', () => {
+    const registry = new AccountRegistry(accounts, () => true, { random: () => 0 });
+    const [a, b] = [registry.get('a'), registry.get('b')] as [
+      NonNullable<ReturnType<typeof registry.get>>,
+      NonNullable<ReturnType<typeof registry.get>>,
+    ];
+    registry.bindSession('s1', a);
+    registry.bindSession('s1', a);
+    registry.bindSession('s2', a);
+    expect([a.boundSessions, b.boundSessions]).toEqual([2, 0]);
+    registry.bindSession('s1', b);
+    expect([a.boundSessions, b.boundSessions]).toEqual([1, 1]);
+    // A new session goes to the account with fewer bound sessions (a: 1, b: 1 → tie; a gets one more).
+    registry.bindSession('s3', a);
+    expect(registry.choose(undefined, new Set(), now)?.id).toBe('b');
+  });
+
+  it('applies what another instance shares: cool-downs, disables and an enable', () => {
+    const registry = new AccountRegistry(accounts);
+    registry.applyShared('a', {
+      coolingUntil: now + 60_000,
+      disabledReason: undefined,
+      windows: undefined,
+      version: 1,
+    });
+    expect(registry.isUsable(registry.get('a') as never, now)).toBe(false);
+    registry.applyShared('b', { coolingUntil: 0, disabledReason: 'invalid_grant', windows: undefined, version: 1 });
+    expect(registry.get('b')?.disabledReason).toBe('invalid_grant');
+    registry.applyShared('b', { coolingUntil: 0, disabledReason: undefined, windows: undefined, version: 2 });
+    expect(registry.isUsable(registry.get('b') as never, now)).toBe(true);
+    registry.applyShared('unknown', { coolingUntil: now + 1, disabledReason: 'x', windows: undefined, version: 1 });
+  });
+});
