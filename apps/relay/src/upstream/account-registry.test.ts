@@ -10,14 +10,15 @@ const accounts = [
 ];
 
 describe('AccountRegistry', () => {
-  it('keeps the affine account while usable, else picks by priority then load', () => {
+  it('keeps the affine account while usable, else the scheduler picks by priority then load', () => {
     const registry = new AccountRegistry(accounts);
     expect(registry.choose('c', new Set(), now)?.id).toBe('c');
     const a = registry.get('a');
-    if (a) a.inFlight = 1;
+    if (!a) throw new Error('no account a');
+    a.inFlight = 1;
     expect(registry.choose(undefined, new Set(), now)?.id).toBe('b');
     expect(registry.choose(undefined, new Set(['b']), now)?.id).toBe('a');
-    if (a) a.inFlight = 2;
+    a.inFlight = 2;
     expect(registry.choose('a', new Set(['b']), now)?.id).toBe('c');
   });
 
