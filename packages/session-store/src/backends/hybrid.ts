@@ -48,6 +48,9 @@ export interface HybridSessionStoreOptions extends RedisSessionStoreOptions {
 /** An affinity write held for the next sync (a slide) or while Redis is away. */
 type AffinityChange = Exclude<AffinityOperation, { kind: 'read' }>;
 
+/** How long "this session has no affinity", read by create, is trusted without asking Redis again. */
+const hintLifetimeMs = 1000;
+
 /** Changes taken from the queues and written together; a batch keeps its sequence until Redis confirms it. */
 interface Batch {
   readonly sequence: number;
@@ -66,8 +69,11 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   readonly affinityTtlMs: number;
   readonly #front: MemoryCache;
   readonly #back: RedisSessionCore;
-  /** Sessions whose create just read "no affinity" from Redis: the next getAffinity answers without asking again. */
-  readonly #knownWithoutAffinity = new Set<string>();
+  /**
+   * Sessions whose create just read "no affinity" from Redis, with when: a getAffinity within a second answers
+   * without asking again (a new session's first request reads its affinity right after creating it).
+   */
+  readonly #knownWithoutAffinity = new Map<string, number>();
   readonly #subscriber: Redis | Cluster;
   readonly #subscribed: Promise<void>;
   readonly #instanceId = randomUUID();
@@ -250,7 +256,11 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       return held;
     }
     if (this.#unsyncedAffinity(sessionId)?.kind === 'clear') return undefined;
-    if (this.#knownWithoutAffinity.delete(sessionId)) return undefined;
+    const knownAt = this.#knownWithoutAffinity.get(sessionId);
+    if (knownAt !== undefined) {
+      this.#knownWithoutAffinity.delete(sessionId);
+      if (Date.now() - knownAt < hintLifetimeMs) return undefined;
+    }
     try {
       const accountId = ((await this.#back.affinity(sessionId, { kind: 'read' })) as string | null) ?? undefined;
       if (accountId !== undefined) this.#front.holdAffinity(sessionId, accountId);
@@ -378,7 +388,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   #rememberWithoutAffinity(sessionId: string): void {
     // A hint for the very next read only; bounded so that sessions created and never read cannot pile up.
     if (this.#knownWithoutAffinity.size >= this.#batchSize * 10) this.#knownWithoutAffinity.clear();
-    this.#knownWithoutAffinity.add(sessionId);
+    this.#knownWithoutAffinity.set(sessionId, Date.now());
   }
 
   /** The latest affinity change not yet confirmed by Redis. */
