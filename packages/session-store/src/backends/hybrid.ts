@@ -199,12 +199,19 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   async delete(id: string): Promise<boolean> {
     this.#assertOpen();
     const held = this.#front.peek(id);
-    if (this.#hasUnsynced(id)) await this.flush().catch((error: unknown) => this.#whenUnavailable(error, 0));
+    // A batch awaiting confirmation is replayed as it is and may create the session again: it lands first. What
+    // is merely queued, the delete supersedes.
+    if (this.#unconfirmed?.sessions.has(id)) {
+      await this.flush().catch((error: unknown) => this.#whenUnavailable(error, 0));
+    }
     try {
       const deleted = await this.#back.delete(id);
+      // A session set here and not yet synced exists for this instance though Redis has not seen it.
+      const queued = this.#pending.get(id);
+      this.#pending.delete(id);
       this.#front.drop(id);
       await this.#announce({ sessions: [id] });
-      return deleted;
+      return deleted || (queued !== undefined && !queued.remove);
     } catch (error) {
       this.#whenUnavailable(error, undefined);
       const existing = held ?? (await this.get(id));
