@@ -30,8 +30,13 @@ async function relayRequest(manager: SessionManager, id: string, index: number):
   await new Promise((resolve) => setImmediate(resolve));
 }
 
+const hasBinary = hasRedisServerBinary();
+if (!hasBinary && process.env.CI === 'true') {
+  throw new Error('redis-server is not on PATH: the command-count test cannot run (CI=true makes this a failure)');
+}
+
 // A private server: commandstats count every client of a server, so a shared one would count other tests too.
-describe.skipIf(!hasRedisServerBinary())('hybrid store: Redis commands at 1,000 active sessions', () => {
+describe.skipIf(!hasBinary)('hybrid store: Redis commands at 1,000 active sessions', () => {
   let server: RedisServerProcess;
   let admin: Redis;
   let client: Redis;
@@ -77,6 +82,14 @@ describe.skipIf(!hasRedisServerBinary())('hybrid store: Redis commands at 1,000 
   });
 
   it(`${sessions} active sessions round robin cost at most 1 Redis command per request, amortised`, async () => {
+    // The sessions exist and are active (a round to make sure, when this test runs alone): only their traffic counts.
+    for (const [index, id] of ids.entries()) await relayRequest(manager, id, index);
+    await store.flush();
+    const reader = new Redis(server.url);
+    const requestCounts = async () =>
+      (await Promise.all(ids.map(async (id) => reader.hget(`relay:s:{${id}}`, 'n')))).map(Number);
+    const before = await requestCounts();
+
     await admin.config('RESETSTAT');
     for (let touch = 0; touch < touchesPerSession; touch += 1) {
       for (const [index, id] of ids.entries()) await relayRequest(manager, id, index);
@@ -88,9 +101,10 @@ describe.skipIf(!hasRedisServerBinary())('hybrid store: Redis commands at 1,000 
     console.info(`${sessions} sessions x ${touchesPerSession}: ${perRequest.toFixed(3)} Redis commands per request`);
     expect(perRequest).toBeLessThanOrEqual(1);
     // Every request reached Redis, once.
-    const reader = new Redis(server.url);
-    const counts = await Promise.all(ids.slice(0, 10).map(async (id) => reader.hget(`relay:s:{${id}}`, 'n')));
-    expect(counts).toEqual(ids.slice(0, 10).map(() => String(touchesPerSession + 1)));
+    const after = await requestCounts();
+    expect(after.map((count, position) => count - (before[position] as number))).toEqual(
+      ids.map(() => touchesPerSession),
+    );
     await reader.quit();
   }, 120_000);
 });
