@@ -317,7 +317,9 @@ export class QuotaLimiter {
       const grant = await this.#backend.takeRate(allowance.name, rateOf(allowance), allowance.slice + debt);
       allowance.accept(grant, this.#now(), minuteMs);
     } catch {
-      // Redis away (or answering nonsense): never thrown at a request; one self-granted slice per period per limit, so that an outage bounds the overshoot.
+      // Redis away (or answering nonsense): never thrown at a request. One self-granted slice per period per
+      // limit, so that an outage bounds the overshoot.
+      this.#stats.leaseFailures += 1;
       const at = this.#now();
       if (allowance.degradedUntil <= at) {
         allowance.degradedUntil = at + minuteMs;
