@@ -97,6 +97,28 @@ describe('QuotaLimiter', () => {
     expect((await first.admit('key-e', limits)).allowed).toBe(true);
   });
 
+  it('keeps a request in flight counted when the key limits change under it', async () => {
+    const quota = limiter(new MemoryQuotaBackend());
+    const first = (await quota.admit('key-h', { concurrency: 1 })) as QuotaAdmission;
+    const raised: KeyLimits = { concurrency: 2 };
+    expect((await quota.admit('key-h', raised)).allowed).toBe(true);
+    expect((await quota.admit('key-h', raised)).allowed).toBe(false);
+    first.settle();
+    expect((await quota.admit('key-h', raised)).allowed).toBe(true);
+  });
+
+  it('refuses locally, without asking the backend, until the retry time', async () => {
+    const counted = countingBackend(new MemoryQuotaBackend());
+    const quota = limiter(counted.backend);
+    const limits: KeyLimits = { requestsPerMinute: 1 };
+    expect((await quota.admit('key-i', limits)).allowed).toBe(true);
+    expect((await quota.admit('key-i', limits)).allowed).toBe(false);
+    const calls = counted.calls();
+    for (let index = 0; index < 100; index += 1) expect(quota.tryAdmit('key-i', limits)?.allowed).toBe(false);
+    expect(counted.calls()).toBe(calls);
+    expect(quota.stats().refused['requests-per-minute']).toBe(101);
+  });
+
   it('gives back what it holds unspent when it closes', async () => {
     const backend = new MemoryQuotaBackend();
     const quota = limiter(backend, { leaseFraction: 0.5 });

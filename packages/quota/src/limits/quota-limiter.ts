@@ -138,7 +138,7 @@ export class QuotaLimiter {
     if (state.requests) state.requests.available -= 1;
     if (slots) slots.inUse += 1;
     for (const allowance of state.allowances) if (allowance.wantsRefill()) this.#refill(allowance);
-    return this.#admission(state);
+    return this.#admission(keyId, state);
   }
 
   /** The check, leasing from the backend when this instance's share does not decide it. */
@@ -183,13 +183,15 @@ export class QuotaLimiter {
     this.#keys.clear();
   }
 
-  #admission(state: KeyState): QuotaAdmission {
+  #admission(keyId: string, admittedBy: KeyState): QuotaAdmission {
     let settled = false;
     return {
       allowed: true,
       settle: (used) => {
         if (settled) return;
         settled = true;
+        // Limits changed meanwhile: the new state took over this request's slot, and its shares are the ones to charge.
+        const state = this.#keys.get(keyId) ?? admittedBy;
         if (state.slots) state.slots.inUse -= 1;
         const tokens = used?.tokens ?? 0;
         const cost = used?.costMicroUsd ?? 0;
