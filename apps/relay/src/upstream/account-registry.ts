@@ -113,13 +113,6 @@ export class AccountRegistry {
     account.failures += 1;
   }
 
-  /** Records a request that got no first event in time, head included: counted, and the account backs off. */
-  recordTimeout(account: Account, now = Date.now()): void {
-    account.requests += 1;
-    account.failures += 1;
-    this.#backOff(account, now);
-  }
-
   /**
    * Records a failure of a request already counted by `record`: its answer broke off midway (reset, stall,
    * truncation, an unreadable event, an `error` event first). The account backs off as after a 5xx.
