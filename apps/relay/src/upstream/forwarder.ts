@@ -385,7 +385,7 @@ export class Forwarder {
     if (settlement.accountFailure) {
       // No head at all is the route's failure too: counted, and left to the pool's breaker, as a reset is.
       if (end.kind === 'not-answered' || statusCode === undefined) accounts.recordConnectionFailure(account);
-      else accounts.recordBrokenAnswer(account);
+      else accounts.recordBrokenAnswer(account, { backOff: end.kind === 'first-event-timeout' });
     }
     const durationSeconds = (performance.now() - started) / 1000;
     metrics.recordUpstreamRequest({
