@@ -3,6 +3,7 @@ import { AdminGuard } from './admin-guard.js';
 import { ApiError, toApiError } from './api-error.js';
 import { apiRoute } from './api-route.js';
 import type { AppServices, RouteHandler } from './app-services.js';
+import { dashboardDirectory, dashboardRoute, loadDashboardFiles } from './dashboard-route.js';
 import { logFailure } from './log-failure.js';
 import { nextRequestId } from './request-id.js';
 import { RequestLog, summaryLogger } from './request-log.js';
@@ -23,6 +24,7 @@ export function buildServer(services: AppServices): Server {
     'count-tokens': apiRoute(services, 'other'),
     models: apiRoute(services, 'other'),
     model: apiRoute(services, 'other'),
+    dashboard: dashboardRoute(loadDashboardFiles(dashboardDirectory())),
   };
 
   const summary = summaryLogger(logger);
