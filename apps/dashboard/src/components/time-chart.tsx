@@ -27,17 +27,8 @@ export function TimeChart({
         height: chartHeight,
         legend: { show: false },
         cursor: { show: false },
-        scales: {
-          x: {
-            time: true,
-            // The last 15 minutes, or less while the tab has seen less (at least a minute), so a new chart shows a line.
-            range: (_chart, minimum, maximum) => {
-              const end = maximum ?? Date.now() / 1000;
-              const start = Math.max(minimum ?? end, end - historyMs / 1000);
-              return [Math.min(start, end - 60), end];
-            },
-          },
-        },
+        // The x range is set with the data (below), so that it ends at the latest poll.
+        scales: { x: { time: true, auto: false } },
         series: [{}, { label: title, stroke: '#1f4e79', fill: 'rgba(31, 78, 121, 0.12)', width: 2 }],
         axes: [{ stroke: '#555' }, { stroke: '#555', size: 56 }],
       },
@@ -57,8 +48,19 @@ export function TimeChart({
   }, [title]);
 
   useEffect(() => {
-    plot.current?.setData([points.map((point) => point.at / 1000), points.map(value)]);
+    const chart = plot.current;
+    if (!chart) return;
+    chart.setData([points.map((point) => point.at / 1000), points.map(value)]);
+    chart.setScale('x', xRange(points));
   }, [points, value]);
 
   return <div class="chart" ref={container} role="img" aria-label={`${title}, last 15 minutes`} />;
+}
+
+/** The last 15 minutes, or less while the tab has seen less (at least a minute), in seconds. */
+export function xRange(points: readonly TrafficPoint[], now = Date.now()): { min: number; max: number } {
+  const end = (points.at(-1)?.at ?? now) / 1000;
+  const first = (points[0]?.at ?? now) / 1000;
+  const start = Math.max(first, end - historyMs / 1000);
+  return { min: Math.min(start, end - 60), max: end };
 }
