@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { expectPackageError } from '../../../test/error-pattern.js';
 import { InvalidMetricsOptionError, MetricsClosedError, MetricsError, type MetricsErrorCode } from './errors.js';
 import { createRelayMetrics } from './relay-metrics.js';
 
@@ -16,12 +17,7 @@ const errors: Array<[MetricsError, abstract new (...args: never[]) => MetricsErr
 
 describe('metrics errors', () => {
   it.each(errors)('%s: literal code and name, instanceof its class, MetricsError and Error', (error, type, code) => {
-    expect(error).toBeInstanceOf(type);
-    expect(error).toBeInstanceOf(MetricsError);
-    expect(error).toBeInstanceOf(Error);
-    expect(error.code).toBe(code);
-    expect(error.name).toBe(type.name);
-    expect(error.stack?.startsWith(`${type.name}: `)).toBe(true);
+    expectPackageError(error, type, MetricsError, code);
   });
 
   it('keeps the cause and names the option', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { expectPackageError } from '../../../test/error-pattern.js';
 import { parseCliArguments } from './cli-arguments.js';
 import {
   CliArgumentError,
@@ -32,12 +33,7 @@ describe('mock-anthropic errors', () => {
   it.each(errors)(
     '%s: literal code and name, instanceof its class, MockAnthropicError and Error',
     (error, type, code) => {
-      expect(error).toBeInstanceOf(type);
-      expect(error).toBeInstanceOf(MockAnthropicError);
-      expect(error).toBeInstanceOf(Error);
-      expect(error.code).toBe(code);
-      expect(error.name).toBe(type.name);
-      expect(error.stack?.startsWith(`${type.name}: `)).toBe(true);
+      expectPackageError(error, type, MockAnthropicError, code);
       expect(error.cause).toBe(cause);
     },
   );

@@ -6,23 +6,17 @@ import { ApiError, apiErrorBody, toApiError } from './api-error.js';
 const withStatus = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode });
 
 describe('toApiError', () => {
-  it.each([
-    [400, 'invalid_request_error'],
-    [401, 'authentication_error'],
-    [403, 'permission_error'],
-    [404, 'not_found_error'],
-    [413, 'request_too_large'],
-    [429, 'rate_limit_error'],
-    [415, 'invalid_request_error'],
-    [431, 'invalid_request_error'],
-  ])('keeps a %i of the request path, typed by the shared mapping (%s)', (statusCode, errorType) => {
-    expect(toApiError(withStatus(statusCode))).toMatchObject({
-      statusCode,
-      errorType,
-      message: `status ${statusCode}`,
-    });
-    expect(errorTypeForStatus(statusCode)).toBe(errorType);
-  });
+  // The mapping itself is the mock's (its own table test); here: the relay answers with it, not a copy.
+  it.each([400, 401, 403, 404, 413, 415, 429, 431])(
+    'keeps a %i of the request path, typed by the shared mapping',
+    (statusCode) => {
+      expect(toApiError(withStatus(statusCode))).toMatchObject({
+        statusCode,
+        errorType: errorTypeForStatus(statusCode),
+        message: `status ${statusCode}`,
+      });
+    },
+  );
 
   it('answers 503 api_error with retry-after when the session store is unavailable (matched by class)', () => {
     const mapped = toApiError(new StoreUnavailableError('redis is down'));
