@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.js';
 import type { RelayConfigInput } from './config/config-schema.js';
 import { loadConfig, validateConfig } from './config/load-config.js';
 import { startDemoUpstream } from './demo-upstream.js';
+import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
 import { requestConfig } from './lifecycle/worker-config.js';
@@ -45,7 +46,11 @@ async function main(): Promise<number> {
   const demo = command.demo ? await startDemoUpstream(config) : undefined;
   const finalConfig = demo?.config ?? config;
   if (command.workers > 1) {
-    const code = await runWorkers(command.workers, finalConfig);
+    const code = await runWorkers(command.workers, finalConfig, {
+      ...defaultRestartPolicy,
+      maxCrashes: finalConfig.workers.maxCrashes,
+      windowMs: finalConfig.workers.crashWindowMs,
+    });
     await demo?.close();
     return code;
   }

@@ -141,6 +141,14 @@ export const configSchema = z
       .object({ graceMs: positiveInteger.default(30_000) })
       .strict()
       .prefault({}),
+    workers: z
+      .object({
+        /** Worker crashes within `crashWindowMs` after which `--workers N` stops and exits 1. */
+        maxCrashes: positiveInteger.default(5),
+        crashWindowMs: positiveInteger.default(60_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
