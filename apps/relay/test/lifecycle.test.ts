@@ -143,7 +143,7 @@ describe('start-up', () => {
     };
     const normal = await load([], join(directory, 'normal.log'));
     expect(normal).toContain('dist/cli.js');
-    expect(normal).toContain('@relay/session-store');
+    expect(normal).toContain('session-store/dist');
     expect(normal).not.toContain('mock-anthropic');
     const demo = await load(['--demo'], join(directory, 'demo.log'));
     expect(demo).toContain('mock-anthropic');
