@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageRequest } from './api-client.js';
@@ -90,4 +92,46 @@ describe('one access line per request, for every route', () => {
     });
     expect(relay.output.filter((text) => text.includes('"url":"/v1/messages"'))).toHaveLength(1);
   });
+});
+
+describe('a request refused while draining', () => {
+  it('still writes its access line (503)', async () => {
+    const slow = await createMockAnthropic({ deltas: 10, eventDelayMs: 150 });
+    try {
+      const relay = await startRelayProcess({
+        upstream: { baseUrl: slow.url },
+        accounts: [{ id: 'only', apiKey: 'sk-ant-access-log' }],
+      });
+      const { hostname, port } = new URL(relay.url);
+      const socket = connect({ host: hostname, port: Number(port) });
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString();
+      });
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      const init = messageRequest(relay.clientKey, { stream: true });
+      const body = init.body as string;
+      const head = Object.entries(init.headers as Record<string, string>)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST /v1/messages HTTP/1.1\r\nhost: relay\r\n${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      const deadline = Date.now() + 10_000;
+      while (!answer.includes('message_start') && Date.now() < deadline) await sleep(20);
+      relay.child.kill('SIGTERM');
+      await relay.waitForOutput(/shutting down/);
+      // A second request pipelined on the busy connection arrives while the relay drains.
+      socket.write('GET /healthz HTTP/1.1\r\nhost: relay\r\n\r\n');
+      const line = JSON.parse(await relay.waitForOutput(/"url":"\/healthz".*"msg":"request completed"/, 10_000)) as {
+        status: number;
+        remote: string;
+      };
+      expect(line).toMatchObject({ status: 503, remote: '127.0.0.1' });
+      socket.destroy();
+      await closed;
+    } finally {
+      await slow.close();
+    }
+  }, 40_000);
 });

@@ -22,10 +22,13 @@ const forwardedRequestHeaders = new Set(['accept', 'content-type', 'user-agent',
 const forwardedRequestPrefixes = ['anthropic-', 'x-stainless-', 'x-claude-code-'];
 
 const oauthBeta = 'oauth-2025-04-20';
+const connectionOptions = new Set(['keep-alive', 'close']);
 
 /** True for a client request header the relay passes upstream (the allow-list above). */
 export function isForwardedRequestHeader(name: string): boolean {
-  return forwardedRequestHeaders.has(name) || forwardedRequestPrefixes.some((prefix) => name.startsWith(prefix));
+  if (forwardedRequestHeaders.has(name)) return true;
+  for (const prefix of forwardedRequestPrefixes) if (name.startsWith(prefix)) return true;
+  return false;
 }
 
 /**
@@ -69,9 +72,13 @@ export function clientResponseHeaders(
   return headers;
 }
 
-/** The lower-cased field names a `Connection` header lists, or undefined without one (the usual case). */
+/**
+ * The lower-cased field names a `Connection` header lists, or undefined when it lists none beyond its own
+ * options (`keep-alive`, `close`: hop-by-hop already), the usual case, which then costs no allocation.
+ */
 function connectionListed(connection: string | string[] | undefined): Set<string> | undefined {
   if (connection === undefined) return undefined;
+  if (typeof connection === 'string' && connectionOptions.has(connection.toLowerCase())) return undefined;
   const values = Array.isArray(connection) ? connection : [connection];
   return new Set(values.flatMap((value) => value.split(',')).map((token) => token.trim().toLowerCase()));
 }
