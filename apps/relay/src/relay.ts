@@ -85,6 +85,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     maxFailures: config.limits.authFailures.max,
     windowMs: config.limits.authFailures.windowMs,
     maxAddresses: config.limits.authFailures.addresses,
+    exemptAddresses: config.limits.authFailures.exempt,
   });
   const sessionCap = new ClientSessionCap(config.sessions.maxPerClient, config.sessions.ttlSeconds * 1000, (id) => {
     sessions

@@ -119,6 +119,8 @@ export const configSchema = z
             max: z.number().int().min(0).default(20),
             windowMs: positiveInteger.default(60_000),
             addresses: positiveInteger.default(10_000),
+            /** Peers never backed off: a TLS proxy in front is every client's address (loopback by default). */
+            exempt: z.array(z.string().min(1)).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
           })
           .strict()
           .prefault({}),

@@ -9,6 +9,11 @@ export interface AuthenticationBackoffOptions {
   windowMs: number;
   /** Addresses remembered at once (the least recently failing are forgotten first): bounds memory. */
   maxAddresses: number;
+  /**
+   * Addresses never backed off: peers that many clients share, such as a TLS proxy in front of the relay
+   * (by default the loopback addresses, where the relay listens unless told otherwise).
+   */
+  exemptAddresses: readonly string[];
 }
 
 interface FailureCount {
@@ -27,9 +32,11 @@ const unknownAddress = 'unknown';
 export class AuthenticationBackoff {
   readonly #options: AuthenticationBackoffOptions;
   readonly #counts: LRUCache<string, FailureCount> | undefined;
+  readonly #exempt: ReadonlySet<string>;
 
   constructor(options: AuthenticationBackoffOptions) {
     this.#options = options;
+    this.#exempt = new Set(options.exemptAddresses);
     this.#counts =
       options.maxFailures > 0
         ? new LRUCache<string, FailureCount>({ max: options.maxAddresses, ttl: options.windowMs })
@@ -38,6 +45,7 @@ export class AuthenticationBackoff {
 
   /** Throws a 429 ApiError (with `retry-after`) when `address` used up its failures for this window. */
   check(address: string | undefined): void {
+    if (address !== undefined && this.#exempt.has(address)) return;
     const count = this.#counts?.get(address ?? unknownAddress);
     if (!count || count.failures < this.#options.maxFailures) return;
     const remainingMs = this.#counts?.getRemainingTTL(address ?? unknownAddress) ?? this.#options.windowMs;
@@ -48,7 +56,7 @@ export class AuthenticationBackoff {
 
   /** Counts one failed authentication of `address`; the window starts with its first failure. */
   recordFailure(address: string | undefined): void {
-    if (!this.#counts) return;
+    if (!this.#counts || (address !== undefined && this.#exempt.has(address))) return;
     const key = address ?? unknownAddress;
     const count = this.#counts.get(key);
     // Counted in place: the entry keeps the TTL of the first failure, so the window does not slide.
