@@ -15,7 +15,7 @@ import { requestConfig } from './lifecycle/worker-config.js';
 async function main(): Promise<number> {
   if (cluster.isWorker) {
     // A worker of `--workers N` serves the primary's final config (after --demo and key creation).
-    await serveUntilSignal(validateConfig((await requestConfig()) as RelayConfigInput));
+    await serveUntilSignal(validateConfig((await requestConfig()) as RelayConfigInput), { repeatWindowMs: 1_000 });
     return 0;
   }
 

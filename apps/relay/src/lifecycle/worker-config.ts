@@ -9,7 +9,9 @@ const configReply = 'relay-config';
 /** In the primary: answers the worker's request for the relay's config. */
 export function offerConfig(worker: Worker, config: RelayConfig): void {
   worker.on('message', (message: unknown) => {
-    if ((message as { type?: unknown })?.type === configRequest) worker.send({ type: configReply, config });
+    // With a callback, a worker that died meanwhile is no 'error' event that could crash the primary.
+    if ((message as { type?: unknown })?.type === configRequest)
+      worker.send({ type: configReply, config }, undefined, () => {});
   });
 }
 
