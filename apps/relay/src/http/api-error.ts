@@ -1,3 +1,5 @@
+import { StoreUnavailableError } from '@relay/session-store';
+
 /** The error types of the Anthropic API, as clients (and the SDK's error classes) know them. */
 export type ApiErrorType =
   | 'invalid_request_error'
@@ -54,8 +56,7 @@ export function errorTypeForStatus(statusCode: number): ApiErrorType {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const statusCode = (error as { statusCode?: unknown }).statusCode;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'RELAY_ERR_STORE_UNAVAILABLE') {
+  if (error instanceof StoreUnavailableError) {
     return new ApiError(503, 'api_error', 'the session store is unavailable; try again shortly', {
       'retry-after': '1',
     });

@@ -149,7 +149,11 @@ describeWithRedis('collectSessions (hybrid backend, real Redis)', () => {
     const metrics = metricsFor();
     metrics.collectSessions(manager);
 
-    for (const id of ['h1', 'h2', 'h3']) await manager.getOrCreate(id);
+    // A create is written through (atomic across instances); what waits for the sync is each request recorded.
+    for (const id of ['h1', 'h2', 'h3']) {
+      await manager.getOrCreate(id);
+      await manager.recordRequest(id, { ok: true, status: 200, latencyMs: 1 });
+    }
     const unsynced = manager.stats().unsyncedChanges;
     expect(unsynced).toBeGreaterThan(0);
     expect(sampleValue(await scrape(metrics), 'relay_session_unsynced_changes')).toBe(unsynced);
