@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectionPool } from '@relay/connection-pool';
-import type { RelayMetrics } from '@relay/metrics';
+import { CircuitOpenError, type ConnectionPool } from '@relay/connection-pool';
+import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import { ApiError } from '../http/api-error.js';
 import type { TokenUsage } from '../streaming/token-usage.js';
@@ -9,7 +9,7 @@ import type { Account } from './account.js';
 import type { AccountLease } from './account-lease.js';
 import type { AccountRegistry } from './account-registry.js';
 import type { AttemptEnd, BodyEnd } from './attempt-end.js';
-import { type Settlement, settle } from './settle.js';
+import { outcomeOfCode, type Settlement, settle } from './settle.js';
 import { type UpstreamAnswer, UpstreamExchange } from './upstream-exchange.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
 import {
@@ -153,7 +153,12 @@ export class Forwarder {
             const end: AttemptEnd =
               firstEventMs !== undefined && errorCode === 'UND_ERR_HEADERS_TIMEOUT'
                 ? { kind: 'first-event-timeout' }
-                : { kind: 'not-answered', errorCode, clientGone };
+                : {
+                    kind: 'not-answered',
+                    errorCode,
+                    clientGone,
+                    circuitOpen: answer.error instanceof CircuitOpenError,
+                  };
             const settlement = this.#record(request, account, end, started, undefined, undefined);
             if (clientGone) return;
             lastFailure = settlement.error;
@@ -466,6 +471,12 @@ function clientGoneError(): Error {
   const error = new Error('the client closed the connection');
   error.name = 'AbortError';
   return error;
+}
+
+/** The metrics outcome of an attempt that failed with this error. */
+export function failureOutcome(error: Error | undefined): UpstreamOutcome {
+  if (error instanceof CircuitOpenError) return 'rejected';
+  return outcomeOfCode(describeFailure(error));
 }
 
 /** A short description of a failed upstream attempt: its error code, never a URL with credentials. */
