@@ -123,9 +123,7 @@ describe('streams that fail over in time and never end as a silent success', () 
     const observed = await streamWithSdk(relay);
     expect(observed.kind === 'error' && observed.error).toBeInstanceOf(Anthropic.APIError);
     expect((observed as { error: InstanceType<typeof Anthropic.APIError> }).error.type).toBe('overloaded_error');
-    const stats = await accountStats(relay, adminToken);
-    expect(stats.a?.failures).toBe(1);
-    expect(stats.a?.coolingDownForMs).toBeGreaterThan(0);
+    expect((await accountStats(relay, adminToken)).a?.failures).toBe(1);
   });
 
   it('never forwards content-length on an event stream, so a cut stream still ends at the client', async () => {

@@ -74,7 +74,8 @@ export class SseEventFramer {
         eventStart = lineStart;
         readyEnd = lineStart;
       }
-      lineFeedAt = chunk.indexOf(lineFeed, lineStart);
+      // A blank line right after is the common case (the end of an event): no search needed for it.
+      lineFeedAt = chunk[lineStart] === lineFeed ? lineStart : chunk.indexOf(lineFeed, lineStart);
     }
     if (lineStart < chunk.length) {
       this.#carriedLineLength += chunk.length - lineStart;
@@ -89,7 +90,8 @@ export class SseEventFramer {
       // Ready: the joined event, then the whole events of this chunk after it.
       return readyEnd > joinedChunkEnd ? Buffer.concat([joined, chunk.subarray(joinedChunkEnd, readyEnd)]) : joined;
     }
-    return chunk.subarray(0, readyEnd);
+    // The usual case, a chunk of whole events, costs no new view.
+    return readyEnd === chunk.length ? chunk : chunk.subarray(0, readyEnd);
   }
 
   #emit(buffer: Buffer, start: number, end: number): boolean {

@@ -4,8 +4,14 @@ const space = 0x20;
 const colon = 0x3a;
 const openingBrace = 0x7b;
 const closingBrace = 0x7d;
-const eventField = Buffer.from('event:');
-const dataField = Buffer.from('data:');
+const eventField = [0x65, 0x76, 0x65, 0x6e, 0x74, 0x3a]; // "event:"
+const dataField = [0x64, 0x61, 0x74, 0x61, 0x3a]; // "data:"
+
+// Byte by byte: for a handful of bytes this is several times cheaper than `Buffer.compare` (a native call).
+function startsWith(buffer: Buffer, at: number, field: readonly number[]): boolean {
+  for (let index = 0; index < field.length; index += 1) if (buffer[at + index] !== field[index]) return false;
+  return true;
+}
 
 /**
  * True when the event `buffer[start, end)` has the shape the Messages API sends and an SDK can parse:
@@ -15,11 +21,13 @@ const dataField = Buffer.from('data:');
  */
 export function isWellFormedEvent(buffer: Buffer, start: number, end: number): boolean {
   if (buffer[start] === colon) return true;
-  if (buffer.compare(eventField, 0, eventField.length, start, start + eventField.length) !== 0) return false;
-  const nameEnd = buffer.indexOf(lineFeed, start);
-  if (nameEnd === -1 || nameEnd >= end) return false;
+  if (!startsWith(buffer, start, eventField)) return false;
+  // The name line is short: a loop is cheaper than a native search.
+  let nameEnd = start + eventField.length;
+  while (nameEnd < end && buffer[nameEnd] !== lineFeed) nameEnd += 1;
+  if (nameEnd >= end) return false;
   let dataStart = nameEnd + 1;
-  if (buffer.compare(dataField, 0, dataField.length, dataStart, dataStart + dataField.length) !== 0) return false;
+  if (!startsWith(buffer, dataStart, dataField)) return false;
   dataStart += dataField.length;
   if (buffer[dataStart] === space) dataStart += 1;
   if (buffer[dataStart] !== openingBrace) return false;

@@ -205,20 +205,14 @@ export class AccountRegistry {
     }
   }
 
-  /** Records a request that got no first event in time, head included: counted, and the account backs off. */
-  recordTimeout(account: Account, now = Date.now()): void {
-    account.requests += 1;
-    account.failures += 1;
-    this.#backOff(account, now);
-  }
-
   /**
    * Records a failure of a request already counted by `record`: its answer broke off midway (reset, stall,
-   * truncation, an unreadable event, an `error` event first). The account backs off as after a 5xx.
+   * truncation, an unreadable event, an `error` event). Counted as a mid-stream reset always was; an answer
+   * whose first event never came (`backOff`) also rests the account, as after a 5xx, since it is not answering.
    */
-  recordBrokenAnswer(account: Account, now = Date.now()): void {
+  recordBrokenAnswer(account: Account, options: { backOff?: boolean } = {}, now = Date.now()): void {
     account.failures += 1;
-    this.#backOff(account, now);
+    if (options.backOff) this.#backOff(account, now);
   }
 
   /** Clears a disabled flag and cool-down (an admin's decision). */

@@ -19,7 +19,7 @@ export type BodyEnd =
 /** How one attempt on one account ended: the plain facts `settle()` decides from. */
 export type AttemptEnd =
   /** No status line: refused, reset, timed out, circuit open, or cancelled because the client went away. */
-  | { kind: 'not-answered'; errorCode: string; clientGone: boolean }
+  | { kind: 'not-answered'; errorCode: string; clientGone: boolean; circuitOpen?: boolean }
   /** A stream whose first event did not come within `firstEventTimeoutMs` (with or without its head). */
   | { kind: 'first-event-timeout' }
   | { kind: 'answered'; statusCode: number; end: BodyEnd; errorCode?: string; upstreamErrorType?: string };

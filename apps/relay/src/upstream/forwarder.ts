@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectionPool } from '@relay/connection-pool';
-import type { RelayMetrics } from '@relay/metrics';
+import { CircuitOpenError, type ConnectionPool } from '@relay/connection-pool';
+import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import { ApiError } from '../http/api-error.js';
 import type { TokenUsage } from '../streaming/token-usage.js';
@@ -9,8 +9,7 @@ import type { Account } from './account.js';
 import type { AccountLease } from './account-lease.js';
 import type { AccountRegistry } from './account-registry.js';
 import type { AttemptEnd, BodyEnd } from './attempt-end.js';
-import { type Settlement, settle } from './settle.js';
-import { FirstEventTimeoutError } from './stream-errors.js';
+import { outcomeOfCode, type Settlement, settle } from './settle.js';
 import { type UpstreamAnswer, UpstreamExchange } from './upstream-exchange.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
 import {
@@ -83,9 +82,14 @@ export class Forwarder {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #probing = new Set<string>();
+  // A stream never waits longer for its head or between two events than a non-streaming request would.
+  readonly #firstEventBudgetMs: number;
+  readonly #idleMs: number;
 
   constructor(options: ForwarderOptions) {
     this.#options = options;
+    this.#firstEventBudgetMs = Math.min(options.stream.firstEventTimeoutMs, options.headersTimeoutMs);
+    this.#idleMs = Math.min(options.stream.idleTimeoutMs, options.bodyTimeoutMs);
     const base = new URL(options.baseUrl);
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/$/, '');
@@ -133,24 +137,31 @@ export class Forwarder {
           if (request.session) accounts.bindSession(request.session.id, account);
           // The token this attempt is sent with: a 401 on it is judged against the token in use by then.
           const tokenSent = account.tokenSource?.accessToken;
-          const attemptStarted = performance.now();
+          const firstEventMs = request.stream
+            ? Math.max(1, Math.min(this.#firstEventBudgetMs, deadline - performance.now()))
+            : undefined;
           const current = new UpstreamExchange({
-            firstEventMs: request.stream
-              ? Math.max(1, Math.min(this.#options.stream.firstEventTimeoutMs, deadline - attemptStarted))
-              : undefined,
-            idleMs: this.#options.stream.idleTimeoutMs,
+            firstEventMs,
+            idleMs: this.#idleMs,
             writeStallMs: this.#options.writeStallTimeoutMs,
           });
           exchange = current;
           if (clientGone) current.abort(clientGoneError());
-          this.#dispatch(request, account, current);
+          this.#dispatch(request, account, current, firstEventMs);
           const answer = await current.answer;
 
           if (answer.kind === 'failed') {
+            const errorCode = describeFailure(answer.error);
+            // A stream with no head within its first-event budget: undici's headers timeout was that budget.
             const end: AttemptEnd =
-              answer.error instanceof FirstEventTimeoutError
+              firstEventMs !== undefined && errorCode === 'UND_ERR_HEADERS_TIMEOUT'
                 ? { kind: 'first-event-timeout' }
-                : { kind: 'not-answered', errorCode: describeFailure(answer.error), clientGone };
+                : {
+                    kind: 'not-answered',
+                    errorCode,
+                    clientGone,
+                    circuitOpen: answer.error instanceof CircuitOpenError,
+                  };
             const settlement = this.#record(request, account, end, started, undefined, undefined);
             if (clientGone) return;
             lastFailure = settlement.error;
@@ -278,8 +289,12 @@ export class Forwarder {
   }
 
   /** Sends the request on the account's pooled dispatcher; the exchange learns the rest. */
-  #dispatch(request: ForwardRequest, account: Account, exchange: UpstreamExchange): void {
-    const { stream } = this.#options;
+  #dispatch(
+    request: ForwardRequest,
+    account: Account,
+    exchange: UpstreamExchange,
+    firstEventMs: number | undefined,
+  ): void {
     try {
       // dispatch() with our own handler: no body stream, no URL parsed (origin and path given apart).
       this.#options.pool.get(this.#origin, { proxy: account.proxy }).dispatch(
@@ -289,9 +304,10 @@ export class Forwarder {
           method: request.method,
           headers: upstreamRequestHeaders(request.headers, account),
           body: request.rawBody ?? null,
-          // A stream's own budgets are the exchange's timers; undici's stay behind them as a backstop.
-          headersTimeout: request.stream ? stream.firstEventTimeoutMs + 1_000 : this.#options.headersTimeoutMs,
-          bodyTimeout: request.stream ? stream.idleTimeoutMs + 5_000 : this.#options.bodyTimeoutMs,
+          // A stream's head must come within its first-event budget; its idle budget is the exchange's timer,
+          // undici's body timeout stays behind it as a backstop.
+          headersTimeout: firstEventMs ?? this.#options.headersTimeoutMs,
+          bodyTimeout: request.stream ? this.#idleMs + 5_000 : this.#options.bodyTimeoutMs,
         },
         exchange,
       );
@@ -376,9 +392,9 @@ export class Forwarder {
     const settlement = settle(end);
     const { accounts, metrics } = this.#options;
     if (settlement.accountFailure) {
-      if (end.kind === 'not-answered') accounts.recordConnectionFailure(account);
-      else if (end.kind === 'first-event-timeout' && statusCode === undefined) accounts.recordTimeout(account);
-      else accounts.recordBrokenAnswer(account);
+      // No head at all is the route's failure too: counted, and left to the pool's breaker, as a reset is.
+      if (end.kind === 'not-answered' || statusCode === undefined) accounts.recordConnectionFailure(account);
+      else accounts.recordBrokenAnswer(account, { backOff: end.kind === 'first-event-timeout' });
     }
     const durationSeconds = (performance.now() - started) / 1000;
     metrics.recordUpstreamRequest({
@@ -439,8 +455,8 @@ export class Forwarder {
           path: `${this.#basePath}${probePath}`,
           method: 'GET',
           headers: upstreamRequestHeaders({ 'anthropic-version': '2023-06-01' }, account),
-          headersTimeout: this.#options.stream.firstEventTimeoutMs,
-          bodyTimeout: this.#options.stream.firstEventTimeoutMs,
+          headersTimeout: this.#firstEventBudgetMs,
+          bodyTimeout: this.#firstEventBudgetMs,
         }),
       )
       .then(async (response) => {
@@ -464,6 +480,12 @@ function clientGoneError(): Error {
   const error = new Error('the client closed the connection');
   error.name = 'AbortError';
   return error;
+}
+
+/** The metrics outcome of an attempt that failed with this error. */
+export function failureOutcome(error: Error | undefined): UpstreamOutcome {
+  if (error instanceof CircuitOpenError) return 'rejected';
+  return outcomeOfCode(describeFailure(error));
 }
 
 /** A short description of a failed upstream attempt: its error code, never a URL with credentials. */

@@ -15,8 +15,8 @@ const cases: Array<[string, AttemptEnd, Settlement]> = [
   ],
   [
     'an open circuit (not sent: not the account’s fault)',
-    { kind: 'not-answered', errorCode: 'RELAY_ERR_CIRCUIT_OPEN', clientGone: false },
-    { outcome: 'rejected', ok: false, error: 'RELAY_ERR_CIRCUIT_OPEN', accountFailure: false },
+    { kind: 'not-answered', errorCode: 'RELAY_ERR_POOL_CIRCUIT_OPEN', clientGone: false, circuitOpen: true },
+    { outcome: 'rejected', ok: false, error: 'RELAY_ERR_POOL_CIRCUIT_OPEN', accountFailure: false },
   ],
   [
     'a client that left before the answer',

@@ -15,9 +15,8 @@ const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOU
 // An `error` event of these types is about the upstream's state, not the request's content.
 const upstreamErrorTypes = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
 
-/** The metrics outcome of an attempt that failed with this error code. */
-export function failureOutcome(code: string): UpstreamOutcome {
-  if (code === 'RELAY_ERR_CIRCUIT_OPEN') return 'rejected';
+/** The metrics outcome of an attempt that failed with this error code (a connection failure or a timeout). */
+export function outcomeOfCode(code: string): UpstreamOutcome {
   return timeoutCodes.has(code) ? 'timeout' : 'connection_error';
 }
 
@@ -26,12 +25,9 @@ export function settle(end: AttemptEnd): Settlement {
   switch (end.kind) {
     case 'not-answered':
       if (end.clientGone) return { outcome: 'aborted', ok: false, error: 'client-gone', accountFailure: false };
-      return {
-        outcome: failureOutcome(end.errorCode),
-        ok: false,
-        error: end.errorCode,
-        accountFailure: end.errorCode !== 'RELAY_ERR_CIRCUIT_OPEN',
-      };
+      // Not sent at all: the route's circuit was open, which says nothing new about the account.
+      if (end.circuitOpen) return { outcome: 'rejected', ok: false, error: end.errorCode, accountFailure: false };
+      return { outcome: outcomeOfCode(end.errorCode), ok: false, error: end.errorCode, accountFailure: true };
     case 'first-event-timeout':
       return { outcome: 'first_event_timeout', ok: false, error: 'first-event-timeout', accountFailure: true };
     case 'answered':
@@ -52,7 +48,7 @@ export function settle(end: AttemptEnd): Settlement {
           return { outcome: 'stalled', ok: false, error: 'stalled', accountFailure: true };
         case 'upstream-failed': {
           const code = end.errorCode ?? 'upstream-failed';
-          return { outcome: failureOutcome(code), ok: false, error: code, accountFailure: true };
+          return { outcome: outcomeOfCode(code), ok: false, error: code, accountFailure: true };
         }
         case 'client-gone':
           return { outcome: 'aborted', ok: false, error: 'client-gone', accountFailure: false };

@@ -30,7 +30,11 @@ export interface RelayResult {
 
 /** The time budgets of one exchange, in ms (`undefined`: none). */
 export interface ExchangeTimeouts {
-  /** From dispatch to the stream's first whole event (head included): a streaming request only. */
+  /**
+   * From dispatch to the stream's first whole event, for a streaming request (undefined otherwise). Until the
+   * head, undici's `headersTimeout` (set to the same budget) is the timer, so that the pool's breaker counts a
+   * route that never answers; from the head on, the exchange times what is left.
+   */
   firstEventMs: number | undefined;
   /** Longest silence between two events once an event stream is relayed (while the client reads). */
   idleMs: number;
@@ -77,15 +81,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #waitingForDrain = false;
   #timer: NodeJS.Timeout | undefined;
   #lastEventAt = 0;
+  readonly #dispatchedAt: number;
 
   constructor(timeouts: ExchangeTimeouts) {
     this.#timeouts = timeouts;
     this.answer = new Promise((resolve) => {
       this.#answered = resolve;
     });
-    if (timeouts.firstEventMs !== undefined) {
-      this.#timer = setTimeout(this.#onFirstEventTimeout, timeouts.firstEventMs);
-    }
+    this.#dispatchedAt = performance.now();
   }
 
   /** Tokens read from the body so far (all of it once the body ended). */
@@ -160,11 +163,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (eventStream) {
       this.#sseReader = new SseUsageReader();
       this.#framer = new SseEventFramer(this.#readEvent);
-    } else {
-      this.#jsonReader = new JsonUsageReader();
-      // Only a stream waits for a first event: any other answer's head is its commit point.
-      this.#clearTimer();
-    }
+      const budget = this.#timeouts.firstEventMs;
+      if (budget !== undefined) {
+        const left = budget - (performance.now() - this.#dispatchedAt);
+        this.#timer = setTimeout(this.#onFirstEventTimeout, Math.max(1, left));
+      }
+    } else this.#jsonReader = new JsonUsageReader();
     this.#answered?.({ kind: 'answered', statusCode, headers, eventStream });
     this.#answered = undefined;
   }
@@ -319,12 +323,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.#timer = undefined;
     if (this.#opening) return;
     const error = new FirstEventTimeoutError(this.#timeouts.firstEventMs as number);
-    if (this.#answered) {
-      this.#answered({ kind: 'failed', error });
-      this.#answered = undefined;
-      this.abort(error, 'upstream-failed');
-      return;
-    }
     this.#open({ kind: 'failed', end: 'first-event-timeout', error });
     this.abort(error, 'upstream-failed');
   };

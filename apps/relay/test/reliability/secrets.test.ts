@@ -158,7 +158,9 @@ describe('secrets never leak', () => {
     // SOCKS proxy with credentials); then that one resets, and the last account's proxy is dead.
     mock.fault({ kind: 'status', status: 401 }, { apiKey });
     seen.push((await sendMessage(relay, { sessionId: crypto.randomUUID() })).text);
-    expect(mock.received.at(-1)?.headers.authorization).toBe(`Bearer ${oauthToken}`);
+    // (The relay also probes the rejected credential with GET /v1/models before it disables the account.)
+    const lastMessage = mock.received.filter((received) => received.path === '/v1/messages').at(-1);
+    expect(lastMessage?.headers.authorization).toBe(`Bearer ${oauthToken}`);
     mock.fault({ kind: 'reset-before-headers' }, { apiKey: oauthToken });
     for (let index = 0; index < 4; index += 1) {
       seen.push((await sendMessage(relay, { sessionId: crypto.randomUUID(), stream: true })).text);
