@@ -41,7 +41,7 @@ export function serviceRoutes(
       sendJson(response, 200, { data: await services.findSessions(Object.fromEntries(given)) }, log.requestId);
     },
     'admin-accounts': async (request, response, log) => {
-      admin.check(request.headers.authorization);
+      admin.check(request.headers.authorization, log.remoteAddress);
       const now = Date.now();
       sendJson(
         response,
