@@ -8,6 +8,7 @@ import type { RelayConfig } from './config/config-schema.js';
 import { loadConfig, validateConfig } from './config/load-config.js';
 import { startDemoUpstream } from './demo-upstream.js';
 import { runWorkers } from './lifecycle/run-workers.js';
+import { flushOnCrash } from './logger.js';
 import { startRelay } from './relay.js';
 
 // Workers of `--workers N` get the primary's final config (after --demo and key creation) through this variable.
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
 /** Starts the relay and, on SIGTERM or SIGINT, shuts it down gracefully. */
 async function serveUntilSignal(config: RelayConfig): Promise<void> {
   const relay = await startRelay(config);
+  flushOnCrash(relay.logger);
   await new Promise<void>((resolveSignal) => {
     const onSignal = (signal: NodeJS.Signals) => {
       relay.logger.info({ signal }, 'shutting down: no new connections, in-flight requests may finish');

@@ -2,6 +2,7 @@ import { presentedKey } from '../auth/client-registry.js';
 import { identifySession } from '../sessions/session-id.js';
 import { ApiError, toApiError } from './api-error.js';
 import type { AppServices, RouteHandler } from './app-services.js';
+import type { BodyBytesLease } from './client-body-budget.js';
 import { hasBody, type ParsedBody, readJsonBody } from './json-body.js';
 import { logFailure } from './log-failure.js';
 import { sendApiError } from './respond.js';
@@ -22,6 +23,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
     const started = performance.now();
     let clientId: string | undefined;
     let acquired = false;
+    let bodyLease: BodyBytesLease | undefined;
     try {
       const key = presentedKey(request.headers);
       const client = key ? services.clients.authenticate(key) : undefined;
@@ -41,11 +43,12 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
             'the request body must be JSON (content-type: application/json)',
           );
         }
-        body = await readJsonBody(request, bodyLimit);
+        bodyLease = services.bodyBudget.lease(client.id);
+        body = await readJsonBody(request, bodyLimit, bodyLease);
       }
       const session =
         endpoint === 'messages'
-          ? identifySession(request.headers['x-claude-code-session-id'], body?.json, client.id)
+          ? identifySession(request.headers['x-claude-code-session-id'], body, client.id)
           : undefined;
       await services.forwarder.forward({
         requestId: log.requestId,
@@ -63,6 +66,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
       services.recordError(apiError.errorType);
       sendApiError(response, apiError, log.requestId);
     } finally {
+      bodyLease?.release();
       if (acquired && clientId) services.limiter.release(clientId);
       log.completed({
         method: request.method as string,

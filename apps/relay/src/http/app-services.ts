@@ -4,6 +4,7 @@ import type { ClientRegistry } from '../auth/client-registry.js';
 import type { RelayConfig } from '../config/config-schema.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import type { Forwarder } from '../upstream/forwarder.js';
+import type { ClientBodyBudget } from './client-body-budget.js';
 import type { ClientConcurrencyLimiter } from './client-limiter.js';
 import type { RequestLog } from './request-log.js';
 import type { RouteMatch } from './route-match.js';
@@ -14,6 +15,7 @@ export interface AppServices {
   logger: Logger;
   clients: ClientRegistry;
   limiter: ClientConcurrencyLimiter;
+  bodyBudget: ClientBodyBudget;
   accounts: AccountRegistry;
   forwarder: Forwarder;
   /** Readiness: the session store answers, and at least one account is usable. */
