@@ -9,6 +9,7 @@ export type ParsedBody = ScannedBody;
 // The scan of a large body gives the event loop back after each slice (about a millisecond of work), so four
 // 32 MiB bodies in flight delay another request by a few milliseconds, not by their whole scan.
 const scanSliceBytes = 128 * 1024;
+const preallocateFromBytes = 1024 * 1024;
 
 // The rest of a body over the limit is never read, so the connection cannot carry another request: closed.
 const tooLarge = () =>
@@ -78,6 +79,9 @@ function readLimited(
     let charged = announced;
     let first: Buffer | undefined;
     let chunks: Buffer[] | undefined;
+    // A large announced body is copied into place chunk by chunk as it comes: one concat of 32 MiB at the end
+    // would hold the event loop for tens of milliseconds.
+    const target = announced > preallocateFromBytes ? Buffer.allocUnsafe(announced) : undefined;
     let length = 0;
     const finish = (error: Error | undefined) => {
       request.off('data', onData);
@@ -85,6 +89,7 @@ function readLimited(
       request.off('error', onError);
       request.off('close', onClose);
       if (error) reject(error);
+      else if (target) resolve(target.subarray(0, length));
       else resolve(chunks ? Buffer.concat(chunks, length) : (first ?? Buffer.alloc(0)));
     };
     const onData = (chunk: Buffer) => {
@@ -105,7 +110,8 @@ function readLimited(
         }
         charged = length;
       }
-      if (first === undefined) first = chunk;
+      if (target) chunk.copy(target, length - chunk.length);
+      else if (first === undefined) first = chunk;
       else if (chunks === undefined) chunks = [first, chunk];
       else chunks.push(chunk);
     };
