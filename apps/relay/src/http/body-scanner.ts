@@ -314,7 +314,7 @@ export class BodyScanner {
         this.#nextBackslash = found === -1 ? bytes.length : found;
       }
       const backslash = this.#nextBackslash;
-      const segmentEnd = backslash < quote ? backslash : quote;
+      const segmentEnd = Math.min(backslash, quote);
       this.#rejectControlCharacters(position, segmentEnd);
       if (segmentEnd === quote) {
         this.#lastStringEscaped = escaped;
