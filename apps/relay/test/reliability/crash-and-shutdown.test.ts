@@ -152,7 +152,7 @@ describeWithRedis('crashes and shutdowns with a shared Redis', () => {
 
       const store = new RedisSessionStore({ redis: redisUrl, keyPrefix });
       try {
-        const stored = await store.getMany(sessionIds);
+        const stored = await store.getMany(sessionIds.map((id) => scopedSessionId('e2e-client', id)));
         expect(stored.map((session) => session?.requestCount)).toEqual(sessionIds.map(() => 1));
         const outputInRedis = stored.reduce((total, session) => total + (session?.tokens.output ?? 0), 0);
         const outputSeen = texts.reduce((total, text) => total + readUsage(text).usage.output, 0);
