@@ -19,6 +19,9 @@ const redactedPaths = [
   'config.admin.token',
 ];
 
+// The log holds client addresses, ids and errors: readable by its owner only (a file created before keeps its mode).
+const logFileMode = 0o600;
+
 // sonic-boom measures the byte length of its whole pending chunk on every line: capping a chunk at 4 KiB keeps
 // that cheap (its 16 KiB default cost 1.3 µs more per line; `test/micro/log-line-cost.ts`).
 const maxWriteBytes = 4096;
@@ -36,7 +39,7 @@ export function createLogger(level: string, options: { file?: string; destinatio
     options.destination ??
     pino.destination(
       options.file
-        ? { dest: options.file, mkdir: true, mode: 0o600, sync: false, maxWrite: maxWriteBytes }
+        ? { dest: options.file, mkdir: true, mode: logFileMode, sync: false, maxWrite: maxWriteBytes }
         : { dest: 1, sync: false, maxWrite: maxWriteBytes },
     );
   return pino(
