@@ -18,6 +18,11 @@ export interface MeasuredRound {
   contenderCpuSeconds: number;
   /** Contender CPU per answered request, in microseconds. */
   cpuMicrosPerRequest: number;
+  /**
+   * The upstream's CPU per answered request in the same round (µs): the same work whoever the contender is, so it
+   * shows how much the machine inflated every process's CPU time during that round (see throughput-rounds.ts).
+   */
+  upstreamCpuMicrosPerRequest: number;
   verdict: RoundVerdict;
 }
 
@@ -78,6 +83,8 @@ export async function measureRound(options: {
     cpu,
     contenderCpuSeconds,
     cpuMicrosPerRequest: load.requests > 0 ? (contenderCpuSeconds * 1e6) / load.requests : Number.NaN,
+    upstreamCpuMicrosPerRequest:
+      load.requests > 0 ? ((after.upstream - before.upstream) * 1e6) / load.requests : Number.NaN,
     verdict: judgeRound(cpu),
   };
 }
