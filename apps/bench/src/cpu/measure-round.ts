@@ -19,8 +19,8 @@ export interface MeasuredRound {
   /** Contender CPU per answered request, in microseconds. */
   cpuMicrosPerRequest: number;
   /**
-   * The upstream's CPU per answered request in the same round (µs): the same work whoever the contender is, so it
-   * shows how much the machine inflated every process's CPU time during that round (see throughput-rounds.ts).
+   * The upstream's CPU per answered request in the same round (µs): nearly the same work whoever the contender is,
+   * so its spread over a run shows how much the machine inflated every process's CPU time.
    */
   upstreamCpuMicrosPerRequest: number;
   verdict: RoundVerdict;

@@ -146,16 +146,6 @@ function report(
   const figures = (name: string, pick: (round: MeasuredRound) => number) =>
     new Map([...(valid.get(name) ?? new Map<number, MeasuredRound>())].map(([round, value]) => [round, pick(value)]));
   const cpu = (name: string) => figures(name, (round) => round.cpuMicrosPerRequest);
-  // On a crowded machine every process's CPU time per unit of work swells (cache and TLB misses after each
-  // preemption, a throttled vCPU), by a factor that changes from one round to the next. The mock upstream does the
-  // same work per request whoever the contender is, in the same round: the contender's CPU over the mock's cancels
-  // that factor, and the ratios of these are the headline. Rounds where the mock showed no tick are left out.
-  const relative = (name: string) =>
-    new Map(
-      [...figures(name, (round) => round.cpuMicrosPerRequest / round.upstreamCpuMicrosPerRequest)].filter(([, value]) =>
-        Number.isFinite(value),
-      ),
-    );
   const whole = (name: string) =>
     new Map(
       [...(valid.get(name) ?? new Map<number, MeasuredRound>())].filter(([, round]) => round.verdict.kind === 'valid'),
@@ -186,25 +176,21 @@ function report(
     });
   };
   const names = new Set(measured.map((contender) => contender.name));
-  // One kind of figure for every ratio of the condition: relative to the mock where every contender has it.
-  const cpuForRatio = measured.every((contender) => relative(contender.name).size > 0) ? relative : cpu;
   const versusBare = (subject: string, of: (name: string) => ReadonlyMap<number, number>) =>
     subject !== bare && names.has(bare) ? { name: bare, of, subject } : undefined;
   for (const contender of measured)
-    row(
-      `${label}: CPU per request: ${contender.name}`,
-      cpu(contender.name),
-      'µs/req',
-      versusBare(contender.name, cpuForRatio),
-    );
+    row(`${label}: CPU per request: ${contender.name}`, cpu(contender.name), 'µs/req', versusBare(contender.name, cpu));
   for (const peer of [fastify, portkey]) {
     if (names.has(relay) && names.has(peer))
       row(`${label}: CPU per request: relay vs ${peer}`, cpu(relay), 'µs/req', {
         name: peer,
-        of: cpuForRatio,
+        of: cpu,
         subject: relay,
       });
   }
+  // The mock's CPU per request is the same work whatever the contender: its spread shows how much the machine
+  // inflated every process's CPU time in this run. It is not used to correct the contenders' figures: it also
+  // depends on how a contender delivers its requests (a slow contender leaves the mock less to batch).
   const upstream = measured
     .flatMap((contender) => [...figures(contender.name, (round) => round.upstreamCpuMicrosPerRequest).values()])
     .filter(Number.isFinite);
