@@ -9,6 +9,7 @@ const workspaceProjects = [
   { name: 'quota', root: 'packages/quota' },
   { name: 'relay', root: 'apps/relay' },
   { name: 'bench', root: 'apps/bench' },
+  { name: 'dashboard', root: 'apps/dashboard' },
   { name: 'tooling', root: '.' },
 ];
 
