@@ -16,7 +16,6 @@ export default defineConfig(
   applicationBuild({
     cli: 'src/cli.ts',
     'check-results': 'src/check-results.ts',
-    'load-worker': 'src/load-worker.ts',
     ...entriesOf('scenarios'),
     ...entriesOf('baselines'),
   }),

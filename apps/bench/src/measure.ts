@@ -120,3 +120,11 @@ export function countRedisCommands(infoCommandStats: string): number {
   for (const match of infoCommandStats.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) total += Number(match[1]);
   return total;
 }
+
+/** `calls=` per command of INFO commandstats (`evalsha`, `hset`, ...; commands run inside scripts included). */
+export function redisCommandCalls(infoCommandStats: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const match of infoCommandStats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    calls.set(match[1] as string, Number(match[2]));
+  return calls;
+}

@@ -12,11 +12,13 @@ import { StateFile } from './auth/state-file.js';
 import type { RelayConfig } from './config/config-schema.js';
 import { AuthenticationBackoff } from './http/authentication-backoff.js';
 import { buildServer } from './http/build-server.js';
+import { ClientBodyBudget } from './http/client-body-budget.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { ClientSessionCap } from './http/client-session-cap.js';
-import { createLogger } from './logger.js';
+import { createLogger, flushLogger } from './logger.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { startAccountServices } from './scheduling/account-services.js';
+import { clientView } from './sessions/session-scope.js';
 import { AccountRegistry } from './upstream/account-registry.js';
 import { Forwarder } from './upstream/forwarder.js';
 
@@ -121,6 +123,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     logger,
     clients,
     limiter,
+    bodyBudget: new ClientBodyBudget(config.limits.clientBodyBytes),
     accounts,
     authenticationBackoff,
     sessionCap,
@@ -153,7 +156,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     }),
     isDraining: () => closing !== undefined,
     recordError: (errorType) => metrics.recordRelayError(errorType),
-    findSessions: (query) => sessions.find(query),
+    findSessions: async (query) => (await sessions.find(query)).map(clientView),
   });
 
   await listen(server, config.listen.host, config.listen.port, config.listen.backlog ?? listenBacklog);
@@ -198,6 +201,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     await pool.close();
     metrics.close();
     logger.info('relay stopped: session store flushed');
+    await flushLogger(logger);
   };
   return {
     url,

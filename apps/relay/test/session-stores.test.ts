@@ -2,6 +2,7 @@ import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
+import { scopedSessionId } from '../src/sessions/session-scope.js';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
@@ -66,10 +67,12 @@ describeWithRedis.each(['redis', 'hybrid'] as const)('two relay processes sharin
     await Promise.all([first.stop(), second.stop()]);
     const reader = new RedisSessionStore({ redis: redisUrl, keyPrefix });
     try {
-      const session = await reader.get(sessionId);
+      const session = await reader.get(scopedSessionId('e2e-client', sessionId));
       expect(session?.requestCount).toBe(20);
       expect(session?.tokens.output).toBeGreaterThan(0);
-      expect(await reader.getAffinity(sessionId)).toBe(accounts.find((a) => a.apiKey === mock.received[0]?.apiKey)?.id);
+      expect(await reader.getAffinity(scopedSessionId('e2e-client', sessionId))).toBe(
+        accounts.find((a) => a.apiKey === mock.received[0]?.apiKey)?.id,
+      );
     } finally {
       await reader.close();
     }
@@ -102,7 +105,7 @@ describeWithRedis('graceful shutdown', () => {
 
       const store = new RedisSessionStore({ redis: redisUrl, keyPrefix });
       try {
-        expect((await store.get(sessionId))?.requestCount).toBe(1);
+        expect((await store.get(scopedSessionId('e2e-client', sessionId)))?.requestCount).toBe(1);
       } finally {
         await store.close();
       }

@@ -1,7 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionPool, type ConnectionPoolOptions, type RouteOptions } from '@relay/connection-pool';
 import { Agent, type Dispatcher, request } from 'undici';
 // The connection-pool package owns the real proxy processes its tests run against; the bench reuses them.
@@ -73,9 +74,23 @@ async function startMock(tls: boolean): Promise<{ url: string; ca: string | unde
     ...(tls ? ['--tls', '--certificate-file', certificateFile] : []),
   ];
   const child = await startChildServer({ script: cli, args, port });
-  const ca = tls ? readFileSync(certificateFile, 'utf8') : undefined;
+  const ca = tls ? await certificateWritten(certificateFile) : undefined;
   if (tls) rmSync(certificateFile, { force: true });
   return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, ca, stop: () => child.stop() };
+}
+
+/**
+ * The mock writes its certificate file after it starts listening, and readiness here is a TCP connect: on a busy
+ * machine the file is not there yet (or not whole) when the port accepts.
+ */
+async function certificateWritten(file: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text.includes('-----END CERTIFICATE-----')) return text;
+    if (Date.now() > deadline) throw new BenchSetupError(`the mock did not write its certificate to ${file}`);
+    await sleep(50);
+  }
 }
 
 // A small real API call. Not HEAD: undici closes the connection after every HEAD response (in case a server sends

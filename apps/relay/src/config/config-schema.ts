@@ -160,6 +160,8 @@ export const configSchema = z
     limits: z
       .object({
         bodyBytes: positiveInteger.default(32 * 1024 * 1024),
+        /** Request-body bytes one client key may hold in the relay at once, over all its requests (429 beyond). */
+        clientBodyBytes: positiveInteger.default(64 * 1024 * 1024),
         maxHeaderBytes: positiveInteger.default(16 * 1024),
         /** Time allowed for a client to send its headers (slowloris bound). */
         headersTimeoutMs: positiveInteger.default(30_000),

@@ -27,6 +27,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
     log.clientId = client.id;
     if (services.accounts.accounts.length === 0) throw new ApiError(503, 'api_error', noAccountMessage);
     services.limiter.acquire(client.id, client.maxConcurrency);
+    const bodyLease = services.bodyBudget.lease(client.id);
     try {
       let body: ParsedBody | undefined;
       if (request.method === 'POST') {
@@ -37,11 +38,11 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
             'the request body must be JSON (content-type: application/json)',
           );
         }
-        body = await readJsonBody(request, bodyLimit);
+        body = await readJsonBody(request, bodyLimit, bodyLease);
       }
       const session =
         endpoint === 'messages'
-          ? identifySession(request.headers['x-claude-code-session-id'], body?.json, client.id)
+          ? identifySession(request.headers['x-claude-code-session-id'], body, client.id)
           : undefined;
       if (session) services.sessionCap.touch(client.id, session.id);
       await services.forwarder.forward({
@@ -57,6 +58,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
         log,
       });
     } finally {
+      bodyLease.release();
       services.limiter.release(client.id);
     }
   };

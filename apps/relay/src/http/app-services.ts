@@ -5,6 +5,7 @@ import type { RelayConfig } from '../config/config-schema.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import type { Forwarder } from '../upstream/forwarder.js';
 import type { AuthenticationBackoff } from './authentication-backoff.js';
+import type { ClientBodyBudget } from './client-body-budget.js';
 import type { ClientConcurrencyLimiter } from './client-limiter.js';
 import type { ClientSessionCap } from './client-session-cap.js';
 import type { RequestLog } from './request-log.js';
@@ -16,6 +17,7 @@ export interface AppServices {
   logger: Logger;
   clients: ClientRegistry;
   limiter: ClientConcurrencyLimiter;
+  bodyBudget: ClientBodyBudget;
   accounts: AccountRegistry;
   /** Refuses addresses that failed to authenticate too often. */
   authenticationBackoff: AuthenticationBackoff;

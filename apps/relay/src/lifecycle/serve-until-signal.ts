@@ -1,4 +1,5 @@
 import type { RelayConfig } from '../config/config-schema.js';
+import { flushOnCrash } from '../logger.js';
 import { startRelay } from '../relay.js';
 
 /**
@@ -9,6 +10,7 @@ import { startRelay } from '../relay.js';
  */
 export async function serveUntilSignal(config: RelayConfig, options: { repeatWindowMs?: number } = {}): Promise<void> {
   const relay = await startRelay(config);
+  flushOnCrash(relay.logger);
   let firstSignalAt: number | undefined;
   await new Promise<void>((resolveSignal) => {
     const onSignal = (signal: NodeJS.Signals) => {

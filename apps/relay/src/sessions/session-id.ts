@@ -1,47 +1,59 @@
 import { createHash } from 'node:crypto';
+import { decodeString, type ScannedBody, type StringRange } from '../http/body-scanner.js';
+import { scopedSessionId } from './session-scope.js';
 
 /** Where a request's session id came from, strongest first. */
 export type SessionIdSource = 'header' | 'metadata' | 'prompt-hash';
 
 export interface SessionIdentity {
+  /** The id the store keeps: scoped by the client key (see `scopedSessionId`). */
   id: string;
+  /** The id as the client knows it. */
+  clientSessionId: string;
   source: SessionIdSource;
 }
 
+// No `/`: the scope separator (session-scope.ts).
 const sessionIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 const legacyUserIdSession = /_session_([A-Za-z0-9-]{1,128})$/;
+// Claude Code's user_id is about 150 bytes; a longer one is not decoded (nor JSON.parsed: it could be 32 MiB).
+const maxUserIdBytes = 1024;
 
 /**
  * The session of a request: `x-claude-code-session-id`, else the session part of `metadata.user_id` (Claude
  * Code's JSON string or the older `user_<hex>_account_<...>_session_<uuid>`), else a hash of the stable prompt
- * prefix (system text and first message), scoped to the client so two clients never share a session.
+ * prefix (the `text` strings of `system` and of the first message). Always scoped to the client.
  */
 export function identifySession(
   headerValue: string | string[] | undefined,
-  body: unknown,
+  body: ScannedBody | undefined,
   clientId: string,
 ): SessionIdentity {
-  if (typeof headerValue === 'string' && sessionIdPattern.test(headerValue))
-    return { id: headerValue, source: 'header' };
-  const fromMetadata = sessionFromUserId(readUserId(body));
-  if (fromMetadata) return { id: fromMetadata, source: 'metadata' };
-  return { id: promptPrefixHash(body, clientId), source: 'prompt-hash' };
+  const identity = (clientSessionId: string, source: SessionIdSource): SessionIdentity => ({
+    id: scopedSessionId(clientId, clientSessionId),
+    clientSessionId,
+    source,
+  });
+  if (typeof headerValue === 'string' && sessionIdPattern.test(headerValue)) return identity(headerValue, 'header');
+  const fromMetadata = sessionFromUserId(body && readUserId(body));
+  if (fromMetadata) return identity(fromMetadata, 'metadata');
+  return identity(promptPrefixHash(body), 'prompt-hash');
 }
 
-function readUserId(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const metadata = (body as { metadata?: unknown }).metadata;
-  if (typeof metadata !== 'object' || metadata === null) return undefined;
-  const userId = (metadata as { user_id?: unknown }).user_id;
-  return typeof userId === 'string' ? userId : undefined;
+function readUserId(body: ScannedBody): string | undefined {
+  const range = body.fields.userId;
+  if (!range || range.end - range.start > maxUserIdBytes) return undefined;
+  return decodeString(body.raw, range);
 }
 
 /** The session id inside a `metadata.user_id` value, in either of its two known forms. */
 export function sessionFromUserId(userId: string | undefined): string | undefined {
-  if (!userId) return undefined;
+  if (!userId || userId.length > maxUserIdBytes) return undefined;
   if (userId.startsWith('{')) {
     try {
-      const sessionId = (JSON.parse(userId) as { session_id?: unknown }).session_id;
+      const parsed: unknown = JSON.parse(userId);
+      const sessionId =
+        typeof parsed === 'object' && parsed !== null ? (parsed as { session_id?: unknown }).session_id : undefined;
       return typeof sessionId === 'string' && sessionIdPattern.test(sessionId) ? sessionId : undefined;
     } catch {
       return undefined;
@@ -50,24 +62,17 @@ export function sessionFromUserId(userId: string | undefined): string | undefine
   return legacyUserIdSession.exec(userId)?.[1];
 }
 
-function promptPrefixHash(body: unknown, clientId: string): string {
-  const hash = createHash('sha256').update(clientId).update('\0');
-  if (typeof body === 'object' && body !== null) {
-    const { system, messages } = body as { system?: unknown; messages?: unknown };
-    hash.update(textOf(system)).update('\0');
-    if (Array.isArray(messages) && messages.length > 0)
-      hash.update(textOf((messages[0] as { content?: unknown }).content));
+/** A hash of the raw bytes of the prompt prefix's text strings (cache_control and other fields do not count). */
+function promptPrefixHash(body: ScannedBody | undefined): string {
+  const hash = createHash('sha256');
+  if (body) {
+    hashRanges(hash, body.raw, body.fields.systemTexts);
+    hash.update('\u0001');
+    hashRanges(hash, body.raw, body.fields.firstMessageTexts);
   }
   return `prompt-${hash.digest('hex').slice(0, 32)}`;
 }
 
-/** The text of a string or of an array of content blocks (cache_control and other fields do not count). */
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((block) =>
-      typeof block === 'object' && block !== null ? String((block as { text?: unknown }).text ?? '') : '',
-    )
-    .join('\n');
+function hashRanges(hash: ReturnType<typeof createHash>, raw: Buffer, ranges: StringRange[]): void {
+  for (const range of ranges) hash.update(raw.subarray(range.start, range.end)).update('\u0000');
 }

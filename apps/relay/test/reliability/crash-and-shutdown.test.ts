@@ -3,6 +3,7 @@ import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
+import { scopedSessionId } from '../../src/sessions/session-scope.js';
 import { postMessage } from '../api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { readUsage, sendMessage, type TimedResult } from './support.js';
@@ -90,7 +91,7 @@ describeWithRedis('crashes and shutdowns with a shared Redis', () => {
 
     const reader = new RedisSessionStore({ redis: redisUrl, keyPrefix });
     try {
-      const stored = await reader.getMany(sessionIds);
+      const stored = await reader.getMany(sessionIds.map((id) => scopedSessionId('e2e-client', id)));
       const inRedis = stored.reduce((total, session) => total + (session?.requestCount ?? 0), 0);
       const lost = succeeded.length - inRedis;
       // What the README allows: the killed instance's changes of its last sync interval (plus a second of slack
@@ -151,7 +152,7 @@ describeWithRedis('crashes and shutdowns with a shared Redis', () => {
 
       const store = new RedisSessionStore({ redis: redisUrl, keyPrefix });
       try {
-        const stored = await store.getMany(sessionIds);
+        const stored = await store.getMany(sessionIds.map((id) => scopedSessionId('e2e-client', id)));
         expect(stored.map((session) => session?.requestCount)).toEqual(sessionIds.map(() => 1));
         const outputInRedis = stored.reduce((total, session) => total + (session?.tokens.output ?? 0), 0);
         const outputSeen = texts.reduce((total, text) => total + readUsage(text).usage.output, 0);

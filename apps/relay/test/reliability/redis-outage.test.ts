@@ -6,6 +6,7 @@ import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '../../../../test/redis-server.js';
+import { scopedSessionId } from '../../src/sessions/session-scope.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { adminStats, runClosedLoop, sendMessage, statusCounts } from './support.js';
 
@@ -72,7 +73,9 @@ describe.skipIf(!hasRedisServerBinary())('Redis outages', () => {
 
     const reader = new RedisSessionStore({ redis: redis.url, keyPrefix });
     try {
-      const stored = (await reader.getMany(sessionIds)).filter((session) => session !== undefined);
+      const stored = (await reader.getMany(sessionIds.map((id) => scopedSessionId('e2e-client', id)))).filter(
+        (session) => session !== undefined,
+      );
       const sum = (pick: (value: { requestCount: number; input: number; output: number }) => number) => ({
         inRedis: stored.reduce(
           (total, session) =>
