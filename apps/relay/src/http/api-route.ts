@@ -51,7 +51,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
         pathAndQuery: request.url as string,
         headers: request.headers,
         rawBody: body?.raw,
-        stream: (body?.json as { stream?: unknown } | undefined)?.stream === true,
+        stream: body?.fields.stream === true,
         clientId: client.id,
         session: session && { id: session.id, userId: client.userId ?? client.id, apiKeyId: client.id },
         response,
