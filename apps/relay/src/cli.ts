@@ -11,6 +11,7 @@ import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
 import { requestConfig } from './lifecycle/worker-config.js';
+import { importClaudeCredentials } from './oauth/import-claude-credentials.js';
 
 async function main(): Promise<number> {
   if (cluster.isWorker) {
@@ -22,6 +23,11 @@ async function main(): Promise<number> {
   const command = parseCliArguments(process.argv.slice(2));
   if (command.kind === 'help') {
     console.log(usage);
+    return 0;
+  }
+  if (command.kind === 'import-account') {
+    const { id, replaced } = importClaudeCredentials(command);
+    console.log(`relay: ${replaced ? 'replaced' : 'added'} OAuth account "${id}" in ${command.configFile} (mode 0600)`);
     return 0;
   }
   const config = loadConfig(command.configFile ? { file: command.configFile } : {});

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createMockAnthropic } from '@relay/mock-anthropic';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRequest } from './api-client.js';
 import { startRelayProcess, stopAllRelays } from './relay-process.js';
@@ -64,6 +65,31 @@ describe('relay command line', () => {
     );
     expect(relay.output.join('\n')).not.toContain('no client key was configured');
     expect((await fetch(`${relay.url}/v1/messages`, messageRequest(key))).status).toBe(200);
+  });
+
+  it('imports an OAuth account from Claude Code\'s credentials with "relay accounts import", then serves with it', async () => {
+    const mock = await createMockAnthropic();
+    try {
+      const login = mock.oauth.issue();
+      const directory = mkdtempSync(join(tmpdir(), 'relay-import-'));
+      const configFile = join(directory, 'relay.json');
+      const credentialsFile = join(directory, '.credentials.json');
+      writeFileSync(configFile, JSON.stringify({ upstream: { baseUrl: mock.url } }));
+      writeFileSync(credentialsFile, JSON.stringify({ claudeAiOauth: { ...login, scopes: ['user:inference'] } }));
+      const imported = await runCli(
+        ['accounts', 'import', '--claude-credentials', credentialsFile, '--id', 'max-1', '--config', configFile],
+        directory,
+      );
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain('added OAuth account "max-1"');
+      expect(imported.stdout + imported.stderr).not.toContain(login.refreshToken);
+      const config = JSON.parse(readFileSync(configFile, 'utf8'));
+      const relay = await startRelayProcess({ ...config, state: { file: join(directory, 'state.json') } });
+      expect((await fetch(`${relay.url}/v1/messages`, messageRequest(relay.clientKey))).status).toBe(200);
+      expect(mock.received.at(-1)?.apiKey).toBe(login.accessToken);
+    } finally {
+      await mock.close();
+    }
   });
 
   it('exits 1 naming the field of an invalid config', async () => {
