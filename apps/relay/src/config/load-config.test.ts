@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ file: duplicate, environment: {} })).toThrow(/accounts\[1\]\.id/);
     const both = writeConfig({ accounts: [{ id: 'a', apiKey: 'k', oauthToken: 't' }] });
-    expect(() => loadConfig({ file: both, environment: {} })).toThrow(/exactly one of apiKey or oauthToken/);
+    expect(() => loadConfig({ file: both, environment: {} })).toThrow(/exactly one of apiKey, oauthToken or oauth/);
   });
 
   it('reports a file that is missing or not JSON', () => {

@@ -31,6 +31,20 @@ async function startRelay(): Promise<RelayProcess> {
   });
 }
 
+/**
+ * Besides its route's breaker, an account whose attempts got no answer twice in a row rests on its own (2 s,
+ * doubling): traffic returns to it once both are over.
+ */
+async function untilAccountRested(relay: RelayProcess, accountId: string): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await adminStats(relay, adminToken)).accounts.find((account) => account.id === accountId)?.coolingDownForMs,
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(0);
+}
+
 /** The relay answers, is ready, and serves a new session on its preferred account. */
 async function expectHealthy(relay: RelayProcess): Promise<void> {
   expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
@@ -78,6 +92,7 @@ describe.skipIf(!hasBinary('microsocks'))('upstream and proxy faults, one relay 
       // The upstream recovers: after the recovery time the half-open check closes the circuit, a takes traffic again.
       mock.clearFaults();
       await expect.poll(() => circuitOf(relay, proxies.a), { timeout: 20_000, interval: 250 }).toBe('closed');
+      await untilAccountRested(relay, 'a');
       const before = servedBy(keys.a);
       await expectHealthy(relay);
       expect(servedBy(keys.a)).toBe(before + 1);
@@ -152,6 +167,7 @@ describe.skipIf(!hasBinary('microsocks'))('upstream and proxy faults, one relay 
     }
     // The half-open check goes through the restarted proxy and closes the circuit: new sessions prefer a again.
     await expect.poll(() => circuitOf(relay, proxies.a), { timeout: 20_000, interval: 250 }).toBe('closed');
+    await untilAccountRested(relay, 'a');
     await expectHealthy(relay);
     expect(mock.received.at(-1)?.apiKey).toBe(keys.a);
   }, 60_000);

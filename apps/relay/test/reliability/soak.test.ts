@@ -28,6 +28,9 @@ class Traffic {
   /** Answers the relay itself failed: its own 500 (an upstream 500 passed through does not count). */
   relayFailures = 0;
   requests = 0;
+  /** Requests that should succeed (a valid key and a valid body), and how many of them got a 200. */
+  validRequests = 0;
+  validAnswered = 0;
   #stopped = false;
   #agent = new Agent({ connections: concurrency });
   readonly #running: Promise<void>[];
@@ -50,6 +53,10 @@ class Traffic {
     for (let turn = client; !this.#stopped; turn += concurrency) {
       const status = await this.#send(turn).catch(() => 0);
       this.requests += 1;
+      if (turn % 8 !== 4 && turn % 8 !== 6) {
+        this.validRequests += 1;
+        if (status === 200) this.validAnswered += 1;
+      }
       this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
       // A client honours retry-after (shortened here) instead of spinning on a cooling-down relay.
       if (status === 503 || status === 429 || status === 529) await sleep(50);
@@ -163,7 +170,7 @@ describeWithRedis('soak: mixed traffic with faults', () => {
         const heapGrowth = after.heapUsed - warm.heapUsed;
         console.log(
           `[soak] ${soakSeconds} s, ${traffic.requests} requests (${warmRequests} in warm-up), ${faultsInjected} faults ` +
-            `injected, statuses ${JSON.stringify(Object.fromEntries(traffic.statuses))}; heap after GC ` +
+            `injected, statuses ${JSON.stringify(Object.fromEntries(traffic.statuses))} (valid requests: ${traffic.validAnswered} of ${traffic.validRequests} answered 200); heap after GC ` +
             `${megabytes(warm.heapUsed)} MB after warm-up → ${megabytes(after.heapUsed)} MB after the soak ` +
             `(${heapGrowth >= 0 ? '+' : ''}${Math.round(heapGrowth / 1024)} KB); fds ${warmDescriptors} → ${afterDescriptors}; ` +
             `RSS peak ${megabytes(peakRss)} MB`,
@@ -173,7 +180,10 @@ describeWithRedis('soak: mixed traffic with faults', () => {
         expect(relay.child.exitCode).toBeNull();
         expect(relay.output.filter((line) => /unhandled|uncaught|"level":60/i.test(line))).toEqual([]);
         expect(traffic.relayFailures).toBe(0);
-        expect(traffic.statuses.get(200) ?? 0).toBeGreaterThan(traffic.requests / 5);
+        // Of the requests that should succeed, most do despite a fault every 1.5 s. (Counted over them alone: each
+        // client sends one kind, and the cheap bad-key and bad-JSON clients run faster when the CPU is free, so a
+        // share of all requests would measure the machine, not the relay.)
+        expect(traffic.validAnswered).toBeGreaterThan(traffic.validRequests / 2);
         // No leak: the heap after the soak is within a small margin of the heap after warm-up.
         expect(heapGrowth).toBeLessThan(Math.max(4 * 1024 * 1024, warm.heapUsed * 0.1));
         // No descriptor growth beyond the upstream keep-alive sockets that one more round of traffic may leave.
