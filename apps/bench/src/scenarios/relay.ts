@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createMockAnthropic } from '@relay/mock-anthropic';
+import { deleteKeys } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { builtFile } from '../built-file.js';
 import { startChildServer } from '../child-server.js';
@@ -7,7 +8,6 @@ import { startRelayContender } from '../contenders/relay-app.js';
 import { BenchSetupError } from '../errors.js';
 import { LoadGenerator, type LoadRequest, type ThroughputResult } from '../load-generator.js';
 import { alternateRounds, countRedisCommands, percentile } from '../measure.js';
-import { deleteKeys } from '../redis-keys.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 
 /** One server the load is sent to. */

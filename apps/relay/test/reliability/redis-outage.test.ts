@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
+import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '@relay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '../../../../test/redis-server.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { adminStats, runClosedLoop, sendMessage, statusCounts } from './support.js';
 
