@@ -6,6 +6,7 @@ const workspaceProjects = [
   { name: 'session-store', root: 'packages/session-store' },
   { name: 'metrics', root: 'packages/metrics' },
   { name: 'mock-anthropic', root: 'packages/mock-anthropic' },
+  { name: 'quota', root: 'packages/quota' },
   { name: 'test-support', root: 'packages/test-support' },
   { name: 'relay', root: 'apps/relay' },
   { name: 'bench', root: 'apps/bench' },

@@ -31,21 +31,26 @@ try {
   writeFileSync(join(consumerDirectory, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], consumerDirectory);
 
-  for (const { manifest } of libraries) {
+  // The root and every subpath entry (e.g. `@relay/mock-anthropic/api-errors`), not the manifest itself.
+  const entries = libraries.flatMap(({ manifest }) =>
+    Object.keys(manifest.exports ?? { '.': {} })
+      .filter((subpath) => !subpath.endsWith('.json'))
+      .map((subpath) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`)),
+  );
+  for (const entry of entries) {
     const esm = run(
       'node',
-      ['--input-type=module', '-e', `const m = await import('${manifest.name}'); console.log(Object.keys(m).length);`],
+      ['--input-type=module', '-e', `const m = await import('${entry}'); console.log(Object.keys(m).length);`],
       consumerDirectory,
     ).trim();
     const cjs = run(
       'node',
-      ['-e', `const m = require('${manifest.name}'); console.log(Object.keys(m).length);`],
+      ['-e', `const m = require('${entry}'); console.log(Object.keys(m).length);`],
       consumerDirectory,
     ).trim();
-    if (Number(esm) === 0 || Number(cjs) === 0)
-      throw new Error(`${manifest.name}: no exports (esm ${esm}, cjs ${cjs})`);
-    if (esm !== cjs) throw new Error(`${manifest.name}: ESM exports ${esm} names but CJS exports ${cjs}`);
-    console.log(`ok ${manifest.name}: import (ESM) and require (CJS) each give ${esm} exports`);
+    if (Number(esm) === 0 || Number(cjs) === 0) throw new Error(`${entry}: no exports (esm ${esm}, cjs ${cjs})`);
+    if (esm !== cjs) throw new Error(`${entry}: ESM exports ${esm} names but CJS exports ${cjs}`);
+    console.log(`ok ${entry}: import (ESM) and require (CJS) each give ${esm} exports`);
   }
 } finally {
   rmSync(workDirectory, { recursive: true, force: true });

@@ -4,19 +4,18 @@ import { resolve } from 'node:path';
 import { StateFile } from './auth/state-file.js';
 import { parseCliArguments, usage } from './cli-arguments.js';
 import { ConfigError } from './config/config-error.js';
-import type { RelayConfig } from './config/config-schema.js';
+import type { RelayConfigInput } from './config/config-schema.js';
 import { loadConfig, validateConfig } from './config/load-config.js';
 import { startDemoUpstream } from './demo-upstream.js';
+import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
-import { startRelay } from './relay.js';
-
-// Workers of `--workers N` get the primary's final config (after --demo and key creation) through this variable.
-const workerConfigVariable = 'RELAY_WORKER_CONFIG';
+import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
+import { requestConfig } from './lifecycle/worker-config.js';
 
 async function main(): Promise<number> {
-  const workerConfig = process.env[workerConfigVariable];
-  if (cluster.isWorker && workerConfig) {
-    await serveUntilSignal(validateConfig(JSON.parse(workerConfig)));
+  if (cluster.isWorker) {
+    // A worker of `--workers N` serves the primary's final config (after --demo and key creation).
+    await serveUntilSignal(validateConfig((await requestConfig()) as RelayConfigInput), { repeatWindowMs: 1_000 });
     return 0;
   }
 
@@ -47,27 +46,17 @@ async function main(): Promise<number> {
   const demo = command.demo ? await startDemoUpstream(config) : undefined;
   const finalConfig = demo?.config ?? config;
   if (command.workers > 1) {
-    const code = await runWorkers(command.workers, { [workerConfigVariable]: JSON.stringify(finalConfig) });
+    const code = await runWorkers(command.workers, finalConfig, {
+      ...defaultRestartPolicy,
+      maxCrashes: finalConfig.workers.maxCrashes,
+      windowMs: finalConfig.workers.crashWindowMs,
+    });
     await demo?.close();
     return code;
   }
   await serveUntilSignal(finalConfig);
   await demo?.close();
   return 0;
-}
-
-/** Starts the relay and, on SIGTERM or SIGINT, shuts it down gracefully. */
-async function serveUntilSignal(config: RelayConfig): Promise<void> {
-  const relay = await startRelay(config);
-  await new Promise<void>((resolveSignal) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      relay.logger.info({ signal }, 'shutting down: no new connections, in-flight requests may finish');
-      resolveSignal();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-  await relay.close();
 }
 
 main().then(

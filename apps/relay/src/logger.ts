@@ -19,10 +19,14 @@ const redactedPaths = [
   'config.admin.token',
 ];
 
+// The log holds client addresses, ids and errors: readable by its owner only (a file created before keeps its mode).
+const logFileMode = 0o600;
+
 /** The relay's pino logger: JSON lines with request ids, secrets redacted; to stdout, or appended to `file`. */
 export function createLogger(level: string, options: { file?: string; destination?: DestinationStream } = {}): Logger {
   const destination =
-    options.destination ?? (options.file ? pino.destination({ dest: options.file, mkdir: true }) : undefined);
+    options.destination ??
+    (options.file ? pino.destination({ dest: options.file, mkdir: true, mode: logFileMode }) : undefined);
   return pino(
     {
       level,

@@ -10,8 +10,10 @@ import { hashClientKey } from './auth/client-key.js';
 import { type Client, ClientRegistry } from './auth/client-registry.js';
 import { StateFile } from './auth/state-file.js';
 import type { RelayConfig } from './config/config-schema.js';
+import { AuthenticationBackoff } from './http/authentication-backoff.js';
 import { buildServer } from './http/build-server.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
+import { ClientSessionCap } from './http/client-session-cap.js';
 import { createLogger } from './logger.js';
 import { AccountRegistry } from './upstream/account-registry.js';
 import { Forwarder } from './upstream/forwarder.js';
@@ -25,8 +27,11 @@ export interface Relay {
   readonly url: string;
   readonly port: number;
   readonly logger: Logger;
-  /** Stops accepting, lets in-flight requests finish (up to `shutdown.graceMs`), flushes the session store. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `shutdown.graceMs`), flushes the session store.
+   * With `force`, in-flight requests are cut at once (a second SIGTERM); the store is still flushed.
+   */
+  close(options?: { force?: boolean }): Promise<void>;
 }
 
 /** Everything the relay is made of, composed from the config; `startRelay` listens on top of it. */
@@ -76,6 +81,19 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     metrics,
   });
   const limiter = new ClientConcurrencyLimiter();
+  const authenticationBackoff = new AuthenticationBackoff({
+    maxFailures: config.limits.authFailures.max,
+    windowMs: config.limits.authFailures.windowMs,
+    maxAddresses: config.limits.authFailures.addresses,
+    exemptAddresses: config.limits.authFailures.exempt,
+  });
+  const sessionCap = new ClientSessionCap(config.sessions.maxPerClient, config.sessions.ttlSeconds * 1000, (id) => {
+    sessions
+      .end(id)
+      .catch((error: unknown) =>
+        logger.warn({ sessionId: id, error: (error as Error).message }, 'ending a session past its client cap failed'),
+      );
+  });
   let closing: Promise<void> | undefined;
 
   const server = buildServer({
@@ -84,6 +102,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     clients,
     limiter,
     accounts,
+    authenticationBackoff,
+    sessionCap,
     forwarder,
     readiness: async () => {
       const checks: Record<string, string> = {};
@@ -161,8 +181,9 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     url,
     port: address.port,
     logger,
-    close: () => {
+    close: (closeOptions = {}) => {
       closing ??= close();
+      if (closeOptions.force) server.closeAllConnections();
       return closing;
     },
   };
@@ -196,7 +217,10 @@ function clientsOf(config: RelayConfig): Client[] {
   return [...configured, ...generated];
 }
 
-/** The upstream origin through every distinct proxy of the accounts, plus the configured extra origins. */
+/**
+ * The upstream origin (`upstream.baseUrl`'s) through every distinct proxy of the accounts, plus the extra
+ * origins of `upstream.warmupOrigins` (none by default): nothing else is dialled at start.
+ */
 function warmupTargets(config: RelayConfig, origin: string): Array<{ origin: string; proxy?: string }> {
   const proxies = new Set(config.accounts.map((account) => account.proxy));
   const targets: Array<{ origin: string; proxy?: string }> = [...proxies].map((proxy) =>

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRequest } from './api-client.js';
@@ -87,21 +89,46 @@ describe('relay command line', () => {
 
   it('runs --workers 2 processes on one port and stops them all on SIGTERM', async () => {
     const relay = await startRelayProcess({}, { args: ['--demo', '--workers', '2'] });
-    await relay.waitForOutput(/"msg":"relay listening"/);
+    // Both workers must listen before the requests go: connections opened earlier all belong to the first.
+    const listening = new Set<number>();
+    const deadline = Date.now() + 30_000;
+    while (listening.size < 2 && Date.now() < deadline) {
+      for (const line of relay.output) {
+        if (line.includes('"msg":"relay listening"')) listening.add((JSON.parse(line) as { pid: number }).pid);
+      }
+      await sleep(50);
+    }
+    expect(listening.size).toBe(2);
     const pids = new Set<number>();
-    const deadline = Date.now() + 15_000;
     while (pids.size < 2 && Date.now() < deadline) {
+      // A fresh connection per request (no keep-alive pool), so the cluster spreads them across workers.
       await Promise.all(
         Array.from({ length: 8 }, async () => {
-          const response = await fetch(`${relay.url}/v1/messages`, messageRequest(relay.clientKey));
-          expect(response.status).toBe(200);
+          expect(await postOnFreshConnection(relay.url, relay.clientKey)).toBe(200);
         }),
       );
       for (const line of relay.output) {
         if (line.includes('"msg":"request completed"')) pids.add((JSON.parse(line) as { pid: number }).pid);
       }
     }
-    expect(pids.size).toBe(2);
+    expect(pids).toEqual(listening);
     expect(await relay.stop('SIGTERM')).toBe(0);
-  });
+  }, 60_000);
 });
+
+/** POSTs a small Messages request on a connection of its own, closed after the answer; resolves with the status. */
+function postOnFreshConnection(url: string, clientKey: string): Promise<number> {
+  const init = messageRequest(clientKey);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      `${url}/v1/messages`,
+      { method: 'POST', agent: false, headers: init.headers as Record<string, string> },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode as number));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(init.body as string);
+  });
+}

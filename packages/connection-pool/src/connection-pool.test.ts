@@ -173,7 +173,7 @@ describe('ConnectionPool', () => {
     expect(results[0]).toMatchObject({ ok: false, opened: 0 });
     expect(results[0]?.error).toMatchObject({ code: 'ECONNREFUSED' });
     expect(results[1]).toMatchObject({ ok: false, key: '[invalid target]' });
-    expect(results[1]?.error).toMatchObject({ code: 'RELAY_ERR_INVALID_OPTION' });
+    expect(results[1]?.error).toMatchObject({ code: 'RELAY_ERR_POOL_INVALID_OPTION' });
   });
 
   it('publishes request-completed with the status, duration and no error for a success', async () => {

@@ -42,7 +42,7 @@ export interface WarmupResult {
 /** An outcome the caller saw and the pool could not (e.g. its own timeout, or an answer it treats as a failure). */
 export interface ReportedOutcome {
   ok: boolean;
-  /** The error code to count, e.g. `RELAY_ERR_UPSTREAM_TIMEOUT`. Default `REPORTED_FAILURE`. */
+  /** The code `stats().errors` counts it under, the caller's own (e.g. `HTTP_529`). Default `REPORTED_FAILURE`. */
   errorCode?: string;
 }
 
@@ -209,7 +209,10 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> {
     return result;
   }
 
-  /** A keep-alive Node `http.Agent` for (origin, proxy), for node:http(s)-based clients; cached like dispatchers. */
+  /**
+   * A keep-alive Node `http.Agent` for (origin, proxy), for node:http(s)-based clients; cached like dispatchers. Its
+   * requests bypass the circuit breaker and the statistics (see the README).
+   */
   nodeAgent(origin: string | URL, options?: RouteOptions): http.Agent {
     if (this.#closed) throw new PoolClosedError();
     const key = this.#keys.resolve(origin, options?.proxy);

@@ -40,7 +40,7 @@ describe('dispatcher keys', () => {
         return error as InvalidOptionError;
       }
     })();
-    expect(failure).toMatchObject({ code: 'RELAY_ERR_INVALID_OPTION', option: 'proxy' });
+    expect(failure).toMatchObject({ code: 'RELAY_ERR_POOL_INVALID_OPTION', option: 'proxy' });
     expect(failure?.message).not.toContain('hunter2');
   });
 

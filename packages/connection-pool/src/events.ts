@@ -45,7 +45,7 @@ export interface RequestCompletedEvent extends KeyEventBase {
   statusCode: number | undefined;
   /** From dispatch to the end of the body (or the error), ms. */
   durationMs: number;
-  /** The error code if the request failed (`RELAY_ERR_CIRCUIT_OPEN`, `UND_ERR_SOCKET`, `ECONNREFUSED`...). */
+  /** The error code if the request failed (`RELAY_ERR_POOL_CIRCUIT_OPEN`, `UND_ERR_SOCKET`, `ECONNREFUSED`...). */
   errorCode: string | undefined;
   /** `failure` counted against the circuit; `aborted` by the caller, counted neither way. */
   outcome: 'success' | 'failure' | 'aborted' | 'rejected';

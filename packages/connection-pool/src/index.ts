@@ -23,6 +23,7 @@ export {
 export {
   CircuitOpenError,
   ConnectionPoolError,
+  type ConnectionPoolErrorCode,
   errorCode,
   HealthCheckStatusError,
   HealthCheckTimeoutError,
@@ -64,6 +65,3 @@ export type {
 } from './pool-options.js';
 export { type ProxyTestResult, type TestProxyOptions, testProxy } from './proxy/test-proxy.js';
 export type { ConnectionCounts, ConnectionPoolStats, DispatcherStats } from './stats.js';
-
-/** The origins the relay warms up by default (the Claude API and console). */
-export const anthropicOrigins: readonly string[] = ['https://api.anthropic.com', 'https://console.anthropic.com'];

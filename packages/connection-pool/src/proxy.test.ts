@@ -17,7 +17,7 @@ import {
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionPool } from './connection-pool.js';
-import { ConnectionPoolError } from './errors.js';
+import { ConnectionPoolError, ProxyUnreachableError, TlsHandshakeError } from './errors.js';
 import { testProxy } from './proxy/test-proxy.js';
 
 const { username, password } = proxyCredentials;
@@ -199,7 +199,7 @@ describe('proxy failures are typed and never carry credentials', () => {
   it.each([
     ['HTTP CONNECT', () => startConnectProxy({ auth: true })],
     ['SOCKS5', () => startSocksProxy({ auth: true })],
-  ])('%s: wrong and missing credentials give RELAY_ERR_PROXY_AUTH', async (_name, startProxy) => {
+  ])('%s: wrong and missing credentials give RELAY_ERR_POOL_PROXY_AUTH', async (_name, startProxy) => {
     const server = await startProxy();
     cleanups.push(() => server.close());
     const connectionPool = pool();
@@ -208,11 +208,11 @@ describe('proxy failures are typed and never carry credentials', () => {
     for (const proxy of [withCredentials(server.url, username, wrong), server.url]) {
       const failure = await fetchThrough(connectionPool, proxy).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ConnectionPoolError);
-      expect(failure).toMatchObject({ code: 'RELAY_ERR_PROXY_AUTH' });
+      expect(failure).toMatchObject({ code: 'RELAY_ERR_POOL_PROXY_AUTH' });
       expect(printed(failure)).not.toContain(wrong);
 
       const tested = await connectionPool.testProxy(proxy, origin.url);
-      expect(tested).toMatchObject({ ok: false, error: { code: 'RELAY_ERR_PROXY_AUTH' } });
+      expect(tested).toMatchObject({ ok: false, error: { code: 'RELAY_ERR_POOL_PROXY_AUTH' } });
       expect(printed(tested)).not.toContain(wrong);
     }
     const everything = printed({ stats: connectionPool.stats(), errors });
@@ -220,69 +220,73 @@ describe('proxy failures are typed and never carry credentials', () => {
     expect(everything).not.toContain(username);
   });
 
-  it.skipIf(!hasBinary('microsocks'))('microsocks: wrong credentials give RELAY_ERR_PROXY_AUTH', async () => {
+  it.skipIf(!hasBinary('microsocks'))('microsocks: wrong credentials give RELAY_ERR_POOL_PROXY_AUTH', async () => {
     const proxy = await startMicrosocks({ auth: true });
     cleanups.push(() => proxy.stop());
     const result = await testProxy(withCredentials(`socks5://127.0.0.1:${proxy.port}`, username, wrong), origin.url, {
       connect: { ca: tlsFixture.cert },
     });
-    expect(result.error?.code).toBe('RELAY_ERR_PROXY_AUTH');
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_PROXY_AUTH');
     expect(printed(result)).not.toContain(wrong);
   });
 
-  it.skipIf(!hasBinary('tinyproxy'))('tinyproxy: wrong credentials give RELAY_ERR_PROXY_AUTH', async () => {
+  it.skipIf(!hasBinary('tinyproxy'))('tinyproxy: wrong credentials give RELAY_ERR_POOL_PROXY_AUTH', async () => {
     const proxy = await startTinyproxy({ auth: true });
     cleanups.push(() => proxy.stop());
     const result = await testProxy(withCredentials(`http://127.0.0.1:${proxy.port}`, username, wrong), origin.url, {
       connect: { ca: tlsFixture.cert },
     });
-    expect(result.error?.code).toBe('RELAY_ERR_PROXY_AUTH');
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_PROXY_AUTH');
     expect(printed(result)).not.toContain(wrong);
   });
 
   it.each([
-    ['http', 'RELAY_ERR_PROXY_UNREACHABLE'],
-    ['socks5', 'RELAY_ERR_PROXY_UNREACHABLE'],
+    ['http', 'RELAY_ERR_POOL_PROXY_UNREACHABLE'],
+    ['socks5', 'RELAY_ERR_POOL_PROXY_UNREACHABLE'],
   ])('%s proxy on a refused port: %s', async (scheme, code) => {
     const port = await refusedPort();
     const result = await testProxy(`${scheme}://${username}:${wrong}@127.0.0.1:${port}`, origin.url);
     expect(result.ok).toBe(false);
+    expect(result.error).toBeInstanceOf(ProxyUnreachableError);
     expect(result.error?.code).toBe(code);
+    expect(result.error?.cause).toMatchObject({ code: 'ECONNREFUSED' });
     expect(result.error?.message).toContain(`${scheme}://***@127.0.0.1:${port}`);
     expect(printed(result)).not.toContain(wrong);
   });
 
-  it.each(['http', 'socks5'])('%s proxy that never answers: RELAY_ERR_PROXY_TIMEOUT', async (scheme) => {
+  it.each(['http', 'socks5'])('%s proxy that never answers: RELAY_ERR_POOL_PROXY_TIMEOUT', async (scheme) => {
     const silent = await startSilentServer();
     cleanups.push(() => silent.close());
     const result = await testProxy(`${scheme}://${username}:${wrong}@127.0.0.1:${silent.port}`, origin.url, {
       timeout: 300,
     });
-    expect(result.error?.code).toBe('RELAY_ERR_PROXY_TIMEOUT');
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_PROXY_TIMEOUT');
     expect(printed(result)).not.toContain(wrong);
   });
 
   it.each([
     ['HTTP CONNECT', () => startConnectProxy()],
     ['SOCKS5', () => startSocksProxy()],
-  ])('%s proxy that cannot reach the target: RELAY_ERR_PROXY_TARGET_UNREACHABLE', async (_name, startProxy) => {
+  ])('%s proxy that cannot reach the target: RELAY_ERR_POOL_PROXY_TARGET_UNREACHABLE', async (_name, startProxy) => {
     const server = await startProxy();
     cleanups.push(() => server.close());
     const port = await refusedPort();
     const result = await testProxy(server.url, `https://127.0.0.1:${port}`);
-    expect(result.error?.code).toBe('RELAY_ERR_PROXY_TARGET_UNREACHABLE');
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_PROXY_TARGET_UNREACHABLE');
   });
 
-  it('an untrusted origin certificate inside the tunnel: RELAY_ERR_TLS_HANDSHAKE', async () => {
+  it('an untrusted origin certificate inside the tunnel: RELAY_ERR_POOL_TLS_HANDSHAKE', async () => {
     const server = await startSocksProxy();
     cleanups.push(() => server.close());
     const result = await testProxy(server.url, origin.url);
-    expect(result.error?.code).toBe('RELAY_ERR_TLS_HANDSHAKE');
+    expect(result.error).toBeInstanceOf(TlsHandshakeError);
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_TLS_HANDSHAKE');
+    expect(result.error?.cause).toMatchObject({ code: (result.error as TlsHandshakeError).tlsCode });
   });
 
   it('an invalid proxy URL is reported, redacted, without throwing', async () => {
     const result = await testProxy(`ftp://${username}:${wrong}@127.0.0.1:1`, origin.url);
-    expect(result.error?.code).toBe('RELAY_ERR_INVALID_OPTION');
+    expect(result.error?.code).toBe('RELAY_ERR_POOL_INVALID_OPTION');
     expect(printed(result)).not.toContain(wrong);
   });
 });

@@ -31,12 +31,21 @@ const defaultMessages: Record<AnthropicErrorType, string> = {
   overloaded_error: 'Overloaded',
 };
 
-/** The error type the real API uses for `status` (other 4xx: invalid_request_error, other 5xx: api_error). */
+const typeOfStatus = new Map<number, AnthropicErrorType>(
+  Object.entries(anthropicErrorStatuses).map(([type, status]) => [status, type as AnthropicErrorType]),
+);
+
+/**
+ * The one status → error-type mapping of the project (the mock's answers and the relay's own errors): the API's
+ * documented pairs, then `api_error` for any other 5xx and `invalid_request_error` for any other status.
+ *
+ * 503 is `api_error`: the API documents no 503, and every undocumented 5xx is the generic server error here.
+ * `overloaded_error` is its word for 529 (the upstream's own capacity), and clients that read `error.type` take it to
+ * mean that. A bare 503 says only "not now"; a caller that does mean overload (the relay with every account cooling
+ * down) passes `overloaded_error` itself instead of having it guessed from the status.
+ */
 export function errorTypeForStatus(status: number): AnthropicErrorType {
-  for (const [type, typeStatus] of Object.entries(anthropicErrorStatuses)) {
-    if (typeStatus === status) return type as AnthropicErrorType;
-  }
-  return status >= 500 ? 'api_error' : 'invalid_request_error';
+  return typeOfStatus.get(status) ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 
 /** The message the mock puts in an error body when none is given. */

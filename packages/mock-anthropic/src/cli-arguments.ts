@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CliArgumentError } from './errors.js';
 import type { MockAnthropicOptions } from './options.js';
 
 /** What the command line asks for. */
@@ -42,11 +43,6 @@ export const flagOfOption: Readonly<Record<string, string>> = {
   record: '--record',
 };
 
-/** Thrown for a command line that cannot be used; the message names the flag. */
-export class CliArgumentError extends Error {
-  override name = 'CliArgumentError';
-}
-
 function numberFlag(values: Record<string, unknown>, flag: string): number | undefined {
   const text = values[flag];
   if (text === undefined) return undefined;
@@ -80,7 +76,7 @@ export function parseCliArguments(argv: string[]): CliArguments {
       },
     });
   } catch (error) {
-    throw new CliArgumentError((error as Error).message);
+    throw new CliArgumentError((error as Error).message, { cause: error });
   }
   const values = parsed.values as Record<string, unknown>;
   const options: MockAnthropicOptions = {};

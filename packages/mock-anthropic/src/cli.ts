@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { CliArgumentError, cliUsage, flagOfOption, parseCliArguments } from './cli-arguments.js';
-import { InvalidMockOptionError } from './errors.js';
+import { cliUsage, flagOfOption, parseCliArguments } from './cli-arguments.js';
+import { CliArgumentError, InvalidMockOptionError } from './errors.js';
 import { createMockAnthropic } from './mock-anthropic.js';
 
 async function main(): Promise<void> {

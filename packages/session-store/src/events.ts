@@ -33,6 +33,19 @@ export interface BatchSyncedEvent {
   readonly durationMs: number;
 }
 
+/**
+ * Payload of `message-rejected`: something read from Redis did not decode (any Redis peer can write there), so it
+ * was dropped: a change announcement (the cached copies it names stay until their cache TTL) or a session hash
+ * (read as no session).
+ */
+export interface MessageRejectedEvent {
+  readonly source: 'change-channel' | 'session-hash';
+  /** The channel or key it was read from. */
+  readonly key: string;
+  /** What was wrong with it. */
+  readonly reason: string;
+}
+
 /** Events a store emits, by name. */
 export interface SessionStoreEvents {
   'session-expired': SessionExpiredEvent;
@@ -40,6 +53,7 @@ export interface SessionStoreEvents {
   'store-recovered': StoreRecoveredEvent;
   'changes-dropped': ChangesDroppedEvent;
   'batch-synced': BatchSyncedEvent;
+  'message-rejected': MessageRejectedEvent;
 }
 
 /** Payload of `session-created`. */
@@ -83,6 +97,7 @@ export const sessionStoreEventNames = [
   'store-recovered',
   'changes-dropped',
   'batch-synced',
+  'message-rejected',
 ] as const satisfies readonly (keyof SessionStoreEvents)[];
 
 /** The names of every event a `SessionManager` emits, for collectors that attach to all of them. */

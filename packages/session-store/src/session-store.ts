@@ -50,7 +50,10 @@ export interface SessionStore {
   set(session: Session): Promise<void>;
   /** `set` for many sessions in one batch. */
   setMany(sessions: readonly Session[]): Promise<void>;
-  /** Stores the session unless one with its id exists (atomically across instances); see `CreateResult`. */
+  /**
+   * Stores the session unless one with its id exists, atomically across instances: of any number of concurrent
+   * creates of one id, on any instances, exactly one resolves with `created: true`; see `CreateResult`.
+   */
   create(session: Session): Promise<CreateResult>;
   /** Forgets the session (not its affinity); true when there was one. */
   delete(id: string): Promise<boolean>;

@@ -15,3 +15,5 @@ export const describeWithRedis: typeof describe = describe.skipIf(!inject('redis
 export function uniqueKeyPrefix(label: string): string {
   return `relay-test:${inject('redisKeyRun')}:${label}:${randomUUID().slice(0, 8)}:`;
 }
+
+export { expectPackageError } from './error-pattern.js';

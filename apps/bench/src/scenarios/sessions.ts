@@ -380,7 +380,7 @@ async function measureHybrid(context: ScenarioContext, size: Sizes, redisUrl: st
     const create = await sampleLatencies((index) => manager.getOrCreate(ids[index] as string, { userId: 'user-1' }), {
       samples: sessionCount - 10,
     });
-    reportMillis(context, 'create (hybrid: Redis looked up first, write batched)', create, {
+    reportMillis(context, 'create (hybrid: looked up, then created in Redis atomically)', create, {
       claim: judgeClaim('session-create-persisted', create.p50, 'ms'),
     });
     await store.flush();

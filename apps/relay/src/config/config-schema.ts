@@ -56,9 +56,10 @@ export const configSchema = z
     upstream: z
       .object({
         baseUrl: urlString.default('https://api.anthropic.com'),
-        /** Open warm connections at start to these origins (the upstream's own when empty). */
+        /** Open warm connections at start to the upstream's origin, through each account's proxy. */
         warmup: z.boolean().default(true),
-        warmupOrigins: z.array(urlString).default(['https://api.anthropic.com', 'https://console.anthropic.com']),
+        /** Further origins to warm up besides `baseUrl`'s own (none by default: only the configured upstream). */
+        warmupOrigins: z.array(urlString).default([]),
         /** PEM file of an extra CA to trust for the upstream (a self-signed test upstream). */
         caFile: z.string().min(1).optional(),
         connectTimeoutMs: positiveInteger.default(10_000),
@@ -92,6 +93,8 @@ export const configSchema = z
         /** The relay syncs often (1 s) so that a crash loses at most one second of counters. */
         syncIntervalMs: positiveInteger.default(1000),
         maxSessions: positiveInteger.default(10_000),
+        /** Sessions one client key keeps (per relay process); past it, its least recently used one is ended. */
+        maxPerClient: positiveInteger.default(1_000),
       })
       .strict()
       .prefault({}),
@@ -108,6 +111,19 @@ export const configSchema = z
         /** Time allowed for a client to send its whole request. */
         requestTimeoutMs: positiveInteger.default(120_000),
         keepAliveTimeoutMs: positiveInteger.default(72_000),
+        /** Client connections open at once; one beyond is closed as soon as it is accepted. */
+        maxConnections: positiveInteger.default(16_384),
+        /** Failed key checks per client address and window before that address gets 429 (max 0: off). */
+        authFailures: z
+          .object({
+            max: z.number().int().min(0).default(20),
+            windowMs: positiveInteger.default(60_000),
+            addresses: positiveInteger.default(10_000),
+            /** Peers never backed off: a TLS proxy in front is every client's address (loopback by default). */
+            exempt: z.array(z.string().min(1)).default(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -125,6 +141,14 @@ export const configSchema = z
       .prefault({}),
     shutdown: z
       .object({ graceMs: positiveInteger.default(30_000) })
+      .strict()
+      .prefault({}),
+    workers: z
+      .object({
+        /** Worker crashes within `crashWindowMs` after which `--workers N` stops and exits 1. */
+        maxCrashes: positiveInteger.default(5),
+        crashWindowMs: positiveInteger.default(60_000),
+      })
       .strict()
       .prefault({}),
   })

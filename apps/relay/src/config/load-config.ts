@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import { configSchema, type RelayConfig, type RelayConfigInput } from './config-schema.js';
 import { applyEnvironmentOverrides } from './environment-overrides.js';
+import { jsonErrorPosition } from './json-error-position.js';
 
 /** Reads the JSON config file (if any), applies the environment, and validates; throws ConfigError naming the field. */
 export function loadConfig(options: { file?: string; environment?: NodeJS.ProcessEnv } = {}): RelayConfig {
@@ -38,8 +39,11 @@ function readConfigFile(file: string): RelayConfigInput {
   }
   try {
     return JSON.parse(text) as RelayConfigInput;
-  } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text around the error, and next to a typo in a config sits a secret.
+    const position = jsonErrorPosition(text);
+    const where = position ? ` at line ${position.line}, column ${position.column}` : '';
+    throw new ConfigError(`config file ${file} is not valid JSON${where}`);
   }
 }
 

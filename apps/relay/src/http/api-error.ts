@@ -1,13 +1,11 @@
+import { type AnthropicErrorType, anthropicErrorBody, errorTypeForStatus } from '@relay/mock-anthropic/api-errors';
+import { StoreUnavailableError } from '@relay/session-store';
+
+// The API's error vocabulary (types, statuses, body shape) is owned by @relay/mock-anthropic, the package that models
+// the API; its `api-errors` entry holds nothing else, so the relay shares the one mapping without loading the mock.
+
 /** The error types of the Anthropic API, as clients (and the SDK's error classes) know them. */
-export type ApiErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'api_error'
-  | 'overloaded_error';
+export type ApiErrorType = AnthropicErrorType;
 
 /** An error the relay itself answers with, in the Anthropic error shape and status. */
 export class ApiError extends Error {
@@ -25,41 +23,18 @@ export class ApiError extends Error {
 
 /** The JSON body of an error response: `{"type":"error","error":{...},"request_id":...}`. */
 export function apiErrorBody(errorType: ApiErrorType, message: string, requestId: string): string {
-  return JSON.stringify({ type: 'error', error: { type: errorType, message }, request_id: requestId });
-}
-
-/** The error type the API uses for an HTTP status the relay answers with. */
-export function errorTypeForStatus(statusCode: number): ApiErrorType {
-  switch (statusCode) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-    case 431:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 503:
-    case 529:
-      return 'overloaded_error';
-    default:
-      return statusCode >= 500 ? 'api_error' : 'invalid_request_error';
-  }
+  return JSON.stringify(anthropicErrorBody(errorType, message, requestId));
 }
 
 /** Maps anything thrown on the request path to the Anthropic error the client should see. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'RELAY_ERR_STORE_UNAVAILABLE') {
+  if (error instanceof StoreUnavailableError) {
     return new ApiError(503, 'api_error', 'the session store is unavailable; try again shortly', {
       'retry-after': '1',
     });
   }
+  const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return new ApiError(statusCode, errorTypeForStatus(statusCode), (error as Error).message);
   }

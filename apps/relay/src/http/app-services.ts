@@ -4,7 +4,9 @@ import type { ClientRegistry } from '../auth/client-registry.js';
 import type { RelayConfig } from '../config/config-schema.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import type { Forwarder } from '../upstream/forwarder.js';
+import type { AuthenticationBackoff } from './authentication-backoff.js';
 import type { ClientConcurrencyLimiter } from './client-limiter.js';
+import type { ClientSessionCap } from './client-session-cap.js';
 import type { RequestLog } from './request-log.js';
 import type { RouteMatch } from './route-match.js';
 
@@ -15,6 +17,10 @@ export interface AppServices {
   clients: ClientRegistry;
   limiter: ClientConcurrencyLimiter;
   accounts: AccountRegistry;
+  /** Refuses addresses that failed to authenticate too often. */
+  authenticationBackoff: AuthenticationBackoff;
+  /** Ends a client's least recently used session past its cap. */
+  sessionCap: ClientSessionCap;
   forwarder: Forwarder;
   /** Readiness: the session store answers, and at least one account is usable. */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;

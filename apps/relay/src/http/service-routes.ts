@@ -22,11 +22,11 @@ export function serviceRoutes(
       sendText(response, 200, exposition.body, exposition.contentType, log.requestId);
     },
     'admin-stats': async (request, response, log) => {
-      admin.check(request.headers.authorization);
+      admin.check(request.headers.authorization, log.remoteAddress);
       sendJson(response, 200, await services.stats(), log.requestId);
     },
     'admin-sessions': async (request, response, log) => {
-      admin.check(request.headers.authorization);
+      admin.check(request.headers.authorization, log.remoteAddress);
       const url = request.url ?? '';
       const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
       const filters = {
@@ -41,7 +41,7 @@ export function serviceRoutes(
       sendJson(response, 200, { data: await services.findSessions(Object.fromEntries(given)) }, log.requestId);
     },
     'admin-account-enable': async (request, response, log, route) => {
-      admin.check(request.headers.authorization);
+      admin.check(request.headers.authorization, log.remoteAddress);
       const id = route.parameter as string;
       if (!services.accounts.enable(id)) throw new ApiError(404, 'not_found_error', `no account "${id}"`);
       sendJson(response, 200, { id, enabled: true }, log.requestId);

@@ -1,28 +1,64 @@
 import cluster, { type Worker } from 'node:cluster';
+import type { RelayConfig } from '../config/config-schema.js';
+import { decideRestart, defaultRestartPolicy, type RestartPolicy } from './restart-policy.js';
+import { offerConfig } from './worker-config.js';
 
 /**
- * Runs `count` relay processes sharing one port (node:cluster). A worker that dies unexpectedly is replaced;
- * SIGTERM/SIGINT are passed on to every worker, and the primary resolves with 0 once they all exited.
+ * Runs `count` relay processes sharing one port (node:cluster), each given `config` over IPC. A worker that
+ * dies unexpectedly is replaced after a back-off; after `policy.maxCrashes` crashes in `policy.windowMs` the
+ * primary stops the others and resolves with 1. SIGTERM/SIGINT are passed on to every worker (a second one
+ * too: the workers then cut their in-flight requests), and the primary resolves with 0 once they all exited.
  */
-export async function runWorkers(count: number, environment: Record<string, string>): Promise<number> {
+export async function runWorkers(
+  count: number,
+  config: RelayConfig,
+  policy: RestartPolicy = defaultRestartPolicy,
+): Promise<number> {
   let stopping = false;
-  const fork = (): Worker => cluster.fork(environment);
+  let exitCode = 0;
+  const crashTimes: number[] = [];
+  const restartTimers = new Set<NodeJS.Timeout>();
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    offerConfig(worker, config);
+    return worker;
+  };
   for (let index = 0; index < count; index += 1) fork();
 
   return await new Promise((resolve) => {
-    const onSignal = () => {
+    const stopAll = (signal: NodeJS.Signals) => {
       stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      for (const timer of restartTimers) clearTimeout(timer);
+      restartTimers.clear();
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    process.on('SIGTERM', () => stopAll('SIGTERM'));
+    process.on('SIGINT', () => stopAll('SIGTERM'));
     cluster.on('exit', (worker, code, signal) => {
       if (!stopping) {
-        console.error(`relay: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-        fork();
+        const now = Date.now();
+        crashTimes.push(now);
+        const decision = decideRestart(crashTimes, now, policy);
+        if (decision.action === 'give-up') {
+          console.error(
+            `relay: worker ${worker.process.pid} exited (${signal ?? code}); ${decision.crashes} crashes within ${policy.windowMs} ms: giving up`,
+          );
+          exitCode = 1;
+          stopAll('SIGTERM');
+          return;
+        }
+        console.error(
+          `relay: worker ${worker.process.pid} exited (${signal ?? code}); starting another in ${decision.delayMs} ms`,
+        );
+        const timer = setTimeout(() => {
+          restartTimers.delete(timer);
+          if (!stopping) fork();
+        }, decision.delayMs);
+        restartTimers.add(timer);
         return;
       }
-      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { ConnectionPool } from '@relay/connection-pool';
+import { CircuitOpenError, type ConnectionPool } from '@relay/connection-pool';
 import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import { ApiError } from '../http/api-error.js';
@@ -110,7 +110,7 @@ export class Forwarder {
           this.#options.metrics.recordUpstreamRequest({
             accountId: account.id,
             origin: this.#origin,
-            outcome: failureOutcome(lastFailure),
+            outcome: failureOutcome(result.error),
             durationSeconds: (performance.now() - started) / 1000,
           });
           excluded.add(account.id);
@@ -234,7 +234,7 @@ export class Forwarder {
       pumped.end === 'client-gone'
         ? 'aborted'
         : pumped.end === 'upstream-failed'
-          ? failureOutcome(describeFailure(pumped.error))
+          ? failureOutcome(pumped.error)
           : answer.statusCode < 400 && !upstreamError
             ? 'success'
             : 'http_error';
@@ -287,10 +287,10 @@ function clientGoneError(): Error {
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** The metrics outcome of an attempt that failed with this error code. */
-function failureOutcome(code: string): UpstreamOutcome {
-  if (code === 'RELAY_ERR_CIRCUIT_OPEN') return 'rejected';
-  return timeoutCodes.has(code) ? 'timeout' : 'connection_error';
+/** The metrics outcome of an attempt that failed with this error. */
+export function failureOutcome(error: Error | undefined): UpstreamOutcome {
+  if (error instanceof CircuitOpenError) return 'rejected';
+  return timeoutCodes.has(describeFailure(error)) ? 'timeout' : 'connection_error';
 }
 
 /** A short description of a failed upstream attempt: its error code, never a URL with credentials. */

@@ -46,9 +46,11 @@ function statusError(proxy: ProxyEndpoint, statusCode: number): ProxyError {
 function socketError(proxy: ProxyEndpoint, error: NodeJS.ErrnoException): ProxyError {
   const code = error.code ?? '';
   if (unreachableCodes.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT')) {
-    return new ProxyUnreachableError(proxy.redacted, `${code || 'error'}: ${error.message}`);
+    return new ProxyUnreachableError(proxy.redacted, `${code || 'error'}: ${error.message}`, { cause: error });
   }
-  return new ProxyProtocolError(proxy.redacted, `${code || 'error'} before the CONNECT reply: ${error.message}`);
+  return new ProxyProtocolError(proxy.redacted, `${code || 'error'} before the CONNECT reply: ${error.message}`, {
+    cause: error,
+  });
 }
 
 /**

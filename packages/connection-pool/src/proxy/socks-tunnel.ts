@@ -89,8 +89,10 @@ export function openSocksTunnel(proxy: ProxyEndpoint, target: TunnelTarget, opti
           const code = error.code ?? 'error';
           settle(
             unreachableCodes.has(code)
-              ? new ProxyUnreachableError(proxy.redacted, `${code}: ${error.message}`)
-              : new ProxyProtocolError(proxy.redacted, `${code} before the SOCKS5 handshake: ${error.message}`),
+              ? new ProxyUnreachableError(proxy.redacted, `${code}: ${error.message}`, { cause: error })
+              : new ProxyProtocolError(proxy.redacted, `${code} before the SOCKS5 handshake: ${error.message}`, {
+                  cause: error,
+                }),
           );
         };
         socket.once('error', onTcpError);
@@ -131,7 +133,11 @@ export function openSocksTunnel(proxy: ProxyEndpoint, target: TunnelTarget, opti
         });
       },
       (error: NodeJS.ErrnoException) =>
-        settle(new TargetUnreachableError(target.hostname, `cannot resolve the name: ${error.message}`, error.code)),
+        settle(
+          new TargetUnreachableError(target.hostname, `cannot resolve the name: ${error.message}`, error.code, {
+            cause: error,
+          }),
+        ),
     );
   });
 }

@@ -14,7 +14,7 @@ export interface ProxyTestResult {
   ok: boolean;
   /** Time to a usable tunnel: TCP to the proxy, handshake, and TLS with the target for https targets, ms. */
   latencyMs: number;
-  /** Undefined when ok; else a ConnectionPoolError with a stable code (`RELAY_ERR_PROXY_AUTH`, ...). */
+  /** Undefined when ok; else a ConnectionPoolError with a stable code (`RELAY_ERR_POOL_PROXY_AUTH`, ...). */
   error: ConnectionPoolError | undefined;
 }
 
@@ -39,9 +39,9 @@ function classify(error: unknown, target: string, proxied: string | undefined, t
   if (error instanceof ConnectionPoolError) return error;
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (isTlsFailure(code)) return new TlsHandshakeError(target, message, code);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' && proxied) return new ProxyTimeoutError(proxied, timeout);
-  return new TargetUnreachableError(target, message, code);
+  if (isTlsFailure(code)) return new TlsHandshakeError(target, message, code, { cause: error });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' && proxied) return new ProxyTimeoutError(proxied, timeout, { cause: error });
+  return new TargetUnreachableError(target, message, code, { cause: error });
 }
 
 /** Tests a route with the resolved options of a pool (used by `ConnectionPool.testProxy`). */

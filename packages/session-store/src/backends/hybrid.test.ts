@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nextEvent } from '../__fixtures__/next-event.js';
 import { ReplyLosingProxy } from '../__fixtures__/reply-losing-proxy.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { ChangesDroppedEvent } from '../events.js';
+import type { ChangesDroppedEvent, MessageRejectedEvent } from '../events.js';
 import { newSession } from '../session.js';
 import { SessionManager } from '../session-manager.js';
 import type { SessionStore } from '../session-store.js';
@@ -61,18 +61,71 @@ describeWithRedis('HybridSessionStore', () => {
     }
   });
 
-  it('writes a full batch at once, without waiting for the sync interval', async () => {
+  it('holds changes until the sync, then writes each changed session once, in batches of batchSize', async () => {
     const keyPrefix = `${prefix}batches:`;
     const store = new HybridSessionStore({ redis: url(), keyPrefix, batchSize: 10, syncIntervalMs: 3_600_000 });
     const reader = new RedisSessionStore({ redis: url(), keyPrefix });
     try {
       const ids = Array.from({ length: 25 }, (_, index) => `batch-${index}`);
       for (const id of ids) await store.create(newSession(id, {}, Date.now(), 60_000));
-      await vitest.vi.waitFor(() => expect(store.stats().syncBatches).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
-      const stored = await reader.getMany(ids);
-      expect(stored.filter(Boolean).length).toBeGreaterThanOrEqual(20);
+      for (let round = 0; round < 4; round += 1) {
+        for (const id of ids) await store.increment(id, { requestCount: 1 });
+      }
+      // Far more than batchSize sessions changed: nothing is written before the sync.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(store.stats().syncBatches).toBe(0);
+      expect(store.stats().unsyncedChanges).toBe(25);
+      expect((await reader.getMany(ids)).map((session) => session?.requestCount)).toEqual(ids.map(() => 0));
+      await store.flush();
+      expect(store.stats().syncBatches).toBe(3);
+      expect(store.stats().unsyncedChanges).toBe(0);
+      expect((await reader.getMany(ids)).map((session) => session?.requestCount)).toEqual(ids.map(() => 4));
     } finally {
       await Promise.all([store.close(), reader.close()]);
+    }
+  });
+
+  it('drops and reports garbage published on its change channel, and keeps working', async () => {
+    const keyPrefix = `${prefix}garbage:`;
+    const first = new HybridSessionStore({ redis: url(), keyPrefix });
+    const second = new HybridSessionStore({ redis: url(), keyPrefix });
+    const publisher = new Redis(url());
+    const rejected: MessageRejectedEvent[] = [];
+    second.on('message-rejected', (event) => rejected.push(event));
+    try {
+      await Promise.all([first.ready(), second.ready()]);
+      await first.create(newSession('garbage-1', {}, Date.now(), 60_000));
+      await first.flush();
+      expect((await second.get('garbage-1'))?.requestCount).toBe(0);
+      const garbage = ['{"from":"x","sessions":5}', 'null', '{"from":"x","affinities":[{}]}', 'not json', '[]'];
+      for (const message of garbage) await publisher.publish(`${keyPrefix}changes`, message);
+      await vitest.vi.waitFor(() => expect(rejected).toHaveLength(garbage.length), { timeout: 10_000 });
+      expect(rejected.map((event) => event.source)).toEqual(garbage.map(() => 'change-channel'));
+      expect(rejected.map((event) => event.key)).toEqual(garbage.map(() => `${keyPrefix}changes`));
+      // Still listening: a real announcement after the garbage drops the stale copy.
+      await first.increment('garbage-1', { requestCount: 2 });
+      await first.flush();
+      await vitest.vi.waitFor(async () => expect((await second.get('garbage-1'))?.requestCount).toBe(2), {
+        timeout: 10_000,
+      });
+    } finally {
+      await Promise.all([first.close(), second.close(), publisher.quit()]);
+    }
+  });
+
+  it('reads a session hash that does not decode as no session, and reports it', async () => {
+    const keyPrefix = `${prefix}bad-hash:`;
+    const store = new HybridSessionStore({ redis: url(), keyPrefix });
+    const rejected: MessageRejectedEvent[] = [];
+    store.on('message-rejected', (event) => rejected.push(event));
+    try {
+      await admin.hset(`${keyPrefix}s:{bad-1}`, { c: '1', x: String(Date.now() + 60_000), n: 'many', m: '[1]' });
+      expect(await store.get('bad-1')).toBeUndefined();
+      expect(rejected).toEqual([
+        { source: 'session-hash', key: `${keyPrefix}s:{bad-1}`, reason: expect.stringContaining('do not decode') },
+      ]);
+    } finally {
+      await store.close();
     }
   });
 

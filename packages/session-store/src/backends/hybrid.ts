@@ -13,7 +13,8 @@ import {
 } from '../session.js';
 import type { CreateResult, SessionStore, SessionStoreStats } from '../session-store.js';
 import { TypedEventEmitter } from '../typed-event-emitter.js';
-import { MemorySessionStore } from './memory.js';
+import { type ChangeMessage, decodeChangeMessage } from './change-message.js';
+import { MemoryCache } from './memory-cache.js';
 import {
   createChange,
   deltaChange,
@@ -22,27 +23,33 @@ import {
   removeChange,
   replaceChange,
 } from './pending-change.js';
-import { RedisSessionStore, type RedisSessionStoreOptions } from './redis.js';
-import type { RedisCommand } from './redis-connection.js';
+import type { AffinityOperation } from './redis-affinity.js';
+import { RedisSessionCore, type RedisSessionStoreOptions } from './redis-core.js';
 
 export interface HybridSessionStoreOptions extends RedisSessionStoreOptions {
   /** Most sessions cached in memory. Default 10 000. */
   maxSessions?: number;
   /** Longest a session stays cached in memory, ms. Default 5 min. */
   cacheTtlMs?: number;
-  /** Longest a change waits before it is written to Redis, ms. Default 60 000. */
+  /**
+   * Longest a change waits before it is written to Redis, ms: every interval writes each changed session once,
+   * however often it changed. Default 60 000.
+   */
   syncIntervalMs?: number;
-  /** Most sessions written per batch; a full batch is written at once. Default 100. */
+  /** Most sessions (and affinities) written per pipeline when a sync writes its changes. Default 100. */
   batchSize?: number;
-  /** Most sessions and affinities with unsynced changes held (while Redis is away); the oldest go first. Default 100 000. */
+  /**
+   * Most sessions and affinities with unsynced changes held (while Redis is away); the oldest go first. When half
+   * of it is queued, a sync starts before the interval ends. Default 100 000.
+   */
   maxUnsyncedChanges?: number;
 }
 
-/** An affinity write held while Redis is away. */
-type AffinityChange =
-  | { readonly kind: 'claim' | 'set'; readonly accountId: string }
-  | { readonly kind: 'clear' }
-  | { readonly kind: 'slide' };
+/** An affinity write held for the next sync (a slide) or while Redis is away. */
+type AffinityChange = Exclude<AffinityOperation, { kind: 'read' }>;
+
+/** How long "this session has no affinity", read by create, is trusted without asking Redis again. */
+const hintLifetimeMs = 1000;
 
 /** Changes taken from the queues and written together; a batch keeps its sequence until Redis confirms it. */
 interface Batch {
@@ -51,23 +58,22 @@ interface Batch {
   readonly affinities: Map<string, AffinityChange>;
 }
 
-/** What a hybrid store announces on the change channel. */
-interface ChangeMessage {
-  readonly from: string;
-  readonly sessions?: readonly string[];
-  readonly affinities?: readonly string[];
-}
-
 /**
- * An LRU in memory in front of Redis: reads from memory first, writes to memory at once and to Redis in batches
- * (counter deltas merged), affinity written through. Survives a Redis outage in memory and replays when it returns.
+ * An LRU in memory in front of Redis: reads from memory first, writes to memory at once and to Redis once per
+ * sync interval (a session's changes merged into one write), creates, deletes and affinity choices written
+ * through (they must be atomic across instances). Survives a Redis outage in memory and replays when it returns.
  */
 export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> implements SessionStore {
   readonly backend: string = 'hybrid';
   readonly ttlMs: number;
   readonly affinityTtlMs: number;
-  readonly #front: MemorySessionStore;
-  readonly #back: RedisSessionStore;
+  readonly #front: MemoryCache;
+  readonly #back: RedisSessionCore;
+  /**
+   * Sessions whose create just read "no affinity" from Redis, with when: a getAffinity within a second answers
+   * without asking again (a new session's first request reads its affinity right after creating it).
+   */
+  readonly #knownWithoutAffinity = new Map<string, number>();
   readonly #subscriber: Redis | Cluster;
   readonly #subscribed: Promise<void>;
   readonly #instanceId = randomUUID();
@@ -94,16 +100,20 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   constructor(options: HybridSessionStoreOptions) {
     super();
-    this.#back = new RedisSessionStore(options);
+    this.#back = new RedisSessionCore(options, {
+      sessionExpired: (sessionId) => this.emit('session-expired', { sessionId }),
+      messageRejected: (event) => this.emit('message-rejected', event),
+    });
     this.ttlMs = this.#back.ttlMs;
     this.affinityTtlMs = this.#back.affinityTtlMs;
-    this.#front = new MemorySessionStore({
-      maxSessions: options.maxSessions,
-      ttlMs: this.ttlMs,
+    const maxSessions = integerOption('maxSessions', options.maxSessions, 10_000);
+    this.#front = new MemoryCache({
+      maxSessions,
       affinityTtlMs: this.affinityTtlMs,
+      maxAffinities: maxSessions,
       maxCacheAgeMs: integerOption('cacheTtlMs', options.cacheTtlMs, 5 * 60 * 1000),
+      onExpired: (sessionId) => this.emit('session-expired', { sessionId }),
     });
-    this.#front.on('session-expired', (payload) => this.emit('session-expired', payload));
     this.#batchSize = integerOption('batchSize', options.batchSize, 100);
     this.#maxUnsyncedChanges = integerOption('maxUnsyncedChanges', options.maxUnsyncedChanges, 100_000);
     const syncIntervalMs = integerOption('syncIntervalMs', options.syncIntervalMs, 60_000);
@@ -163,21 +173,53 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   }
 
   async create(session: Session): Promise<CreateResult> {
+    this.#assertOpen();
     assertSessionId(session.id);
-    // A session unknown here may exist in Redis (another instance made it): look before creating.
-    const existing = await this.get(session.id);
-    if (existing) return { session: existing, created: false };
-    this.#front.hold(session);
-    this.#queue(session.id, createChange(session));
-    return { session, created: true };
+    const held = this.#front.lookup(session.id);
+    if (held) return { session: held, created: false };
+    // A change held for this id (a delete or a create made while Redis was away) must land first, or the atomic
+    // create below would decide against what Redis is about to hold.
+    if (this.#hasUnsynced(session.id)) await this.flush().catch((error: unknown) => this.#whenUnavailable(error, 0));
+    try {
+      // Written through: only Redis can decide between two instances creating the same session.
+      const { session: stored, created, affinity } = await this.#back.create(session);
+      this.#front.hold(stored);
+      if (affinity !== undefined) this.#front.holdAffinity(session.id, affinity);
+      else this.#rememberWithoutAffinity(session.id);
+      return { session: stored, created };
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      // Degraded: this instance decides alone; the create is replayed as create-if-absent when Redis is back.
+      const result = this.#front.insert(session);
+      if (result.created) this.#queue(session.id, createChange(session));
+      return result;
+    }
   }
 
   async delete(id: string): Promise<boolean> {
-    const existing = await this.get(id);
-    if (!existing) return false;
-    this.#front.drop(id);
-    this.#queue(id, removeChange(existing, Date.now()));
-    return true;
+    this.#assertOpen();
+    const held = this.#front.peek(id);
+    // A batch awaiting confirmation is replayed as it is and may create the session again: it lands first. What
+    // is merely queued, the delete supersedes.
+    if (this.#unconfirmed?.sessions.has(id)) {
+      await this.flush().catch((error: unknown) => this.#whenUnavailable(error, 0));
+    }
+    try {
+      const deleted = await this.#back.delete(id);
+      // A session set here and not yet synced exists for this instance though Redis has not seen it.
+      const queued = this.#pending.get(id);
+      this.#pending.delete(id);
+      this.#front.drop(id);
+      await this.#announce({ sessions: [id] });
+      return deleted || (queued !== undefined && !queued.remove);
+    } catch (error) {
+      this.#whenUnavailable(error, undefined);
+      const existing = held ?? (await this.get(id));
+      if (!existing) return false;
+      this.#front.drop(id);
+      this.#queue(id, removeChange(existing, Date.now()));
+      return true;
+    }
   }
 
   async touch(id: string): Promise<Session | undefined> {
@@ -221,8 +263,13 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       return held;
     }
     if (this.#unsyncedAffinity(sessionId)?.kind === 'clear') return undefined;
+    const knownAt = this.#knownWithoutAffinity.get(sessionId);
+    if (knownAt !== undefined) {
+      this.#knownWithoutAffinity.delete(sessionId);
+      if (Date.now() - knownAt < hintLifetimeMs) return undefined;
+    }
     try {
-      const accountId = await this.#back.getAffinity(sessionId);
+      const accountId = ((await this.#back.affinity(sessionId, { kind: 'read' })) as string | null) ?? undefined;
       if (accountId !== undefined) this.#front.holdAffinity(sessionId, accountId);
       return accountId;
     } catch (error) {
@@ -232,10 +279,11 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   async claimAffinity(sessionId: string, accountId: string): Promise<string> {
     this.#assertOpen();
+    this.#knownWithoutAffinity.delete(sessionId);
     const held = this.#front.lookupAffinity(sessionId);
     if (held !== undefined) return held;
     try {
-      const winner = await this.#back.claimAffinity(sessionId, accountId);
+      const winner = (await this.#back.affinity(sessionId, { kind: 'claim', accountId })) as string;
       this.#front.holdAffinity(sessionId, winner);
       return winner;
     } catch (error) {
@@ -248,9 +296,10 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   async setAffinity(sessionId: string, accountId: string): Promise<void> {
     this.#assertOpen();
+    this.#knownWithoutAffinity.delete(sessionId);
     this.#front.holdAffinity(sessionId, accountId);
     try {
-      await this.#back.setAffinity(sessionId, accountId);
+      await this.#back.affinity(sessionId, { kind: 'set', accountId });
       await this.#announce({ affinities: [sessionId] });
     } catch (error) {
       this.#whenUnavailable(error, undefined);
@@ -260,10 +309,11 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   async clearAffinity(sessionId: string): Promise<boolean> {
     this.#assertOpen();
+    this.#knownWithoutAffinity.delete(sessionId);
     const held = this.#front.lookupAffinity(sessionId) !== undefined;
     this.#front.dropAffinity(sessionId);
     try {
-      const cleared = await this.#back.clearAffinity(sessionId);
+      const cleared = (await this.#back.affinity(sessionId, { kind: 'clear' })) === 1;
       await this.#announce({ affinities: [sessionId] });
       return cleared || held;
     } catch (error) {
@@ -278,7 +328,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
     await this.#sync(true);
   }
 
-  /** Queues a drain after any running one; `everything`: until the queue is empty, else one batch (more if full). */
+  /** Queues a drain after any running one; `everything`: until the queue is empty, else what is queued now. */
   #sync(everything: boolean): Promise<void> {
     const run = this.#chain.then(() => this.#drain(everything));
     this.#chain = run.catch(() => {});
@@ -286,10 +336,12 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   }
 
   stats(): SessionStoreStats {
-    const front = this.#front.stats();
     return {
-      ...front,
       backend: this.backend,
+      cachedSessions: this.#front.size,
+      hits: this.#front.hits,
+      misses: this.#front.misses,
+      expired: this.#front.expired + this.#back.expired,
       syncBatches: this.#syncBatches,
       unsyncedChanges: this.#unsyncedCount(),
       droppedChanges: this.#dropped,
@@ -307,7 +359,7 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       this.#closed = true;
       this.#subscriber.disconnect();
       await this.#back.close();
-      await this.#front.close();
+      this.#front.dropAll();
     }
   }
 
@@ -333,6 +385,17 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
       }
       return merged && merged.expiresAt > Date.now() ? this.#hold(merged) : undefined;
     });
+  }
+
+  /** True when a change of this session is queued or awaits confirmation. */
+  #hasUnsynced(id: string): boolean {
+    return this.#pending.has(id) || this.#unconfirmed?.sessions.has(id) === true;
+  }
+
+  #rememberWithoutAffinity(sessionId: string): void {
+    // A hint for the very next read only; bounded so that sessions created and never read cannot pile up.
+    if (this.#knownWithoutAffinity.size >= this.#batchSize * 10) this.#knownWithoutAffinity.clear();
+    this.#knownWithoutAffinity.set(sessionId, Date.now());
   }
 
   /** The latest affinity change not yet confirmed by Redis. */
@@ -363,7 +426,10 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   #afterQueued(): void {
     this.#dropBeyondLimit();
-    if (this.#pending.size >= this.#batchSize && this.#degradedSince === undefined && !this.#flushScheduled) {
+    // Changes wait for the interval, so that a busy session costs one write per interval (not one per batchSize
+    // other sessions changed); only a queue half way to its limit is written early, before it must drop changes.
+    const early = this.#pending.size + this.#pendingAffinities.size >= this.#maxUnsyncedChanges / 2;
+    if (early && this.#degradedSince === undefined && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => {
         this.#flushScheduled = false;
@@ -400,10 +466,15 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   async #drain(everything: boolean): Promise<void> {
     let replayed = 0;
-    // A background sync writes one batch, then more only while full ones wait: changes that arrive during a
-    // write wait for the next interval (or a full batch), so that a busy session costs one write per interval.
-    const next = () => (everything || this.#hasFullBatch() ? this.#takeBatch() : undefined);
-    for (let batch = this.#unconfirmed ?? this.#takeBatch(); batch; batch = next()) {
+    // A background sync writes what was queued when it started: changes that arrive during its writes wait for the
+    // next interval, so that a busy session costs one write per interval.
+    let budget = everything ? Number.POSITIVE_INFINITY : Math.max(this.#pending.size, this.#pendingAffinities.size);
+    const next = () => {
+      if (budget <= 0) return undefined;
+      budget -= this.#batchSize;
+      return this.#takeBatch();
+    };
+    for (let batch = this.#unconfirmed ?? next(); batch; batch = next()) {
       const changes = batch.sessions.size + batch.affinities.size;
       const started = performance.now();
       try {
@@ -444,31 +515,12 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
   }
 
   async #writeAffinities(affinities: ReadonlyMap<string, AffinityChange>): Promise<void> {
-    const keys = this.#back.keys;
-    const ttl = this.affinityTtlMs;
-    const commands: RedisCommand[] = [...affinities].map(([sessionId, change]): RedisCommand => {
-      const key = keys.affinity(sessionId);
-      switch (change.kind) {
-        case 'claim':
-          return ['relayAffinityClaim', key, change.accountId, ttl];
-        case 'set':
-          return ['set', key, change.accountId, 'PX', ttl];
-        case 'clear':
-          return ['del', key];
-        default:
-          // A slide: refresh the TTL only.
-          return ['pexpire', key, ttl];
-      }
-    });
-    const replies = await this.#back.connection.batch(commands);
+    const replies = await this.#back.affinities([...affinities]);
     [...affinities].forEach(([sessionId, change], position) => {
       // A claim made while Redis was away may have lost to another instance's: adopt the winner.
-      if (change.kind === 'claim') this.#front.holdAffinity(sessionId, replies[position] as string);
+      const winner = replies[position];
+      if (change.kind === 'claim' && typeof winner === 'string') this.#front.holdAffinity(sessionId, winner);
     });
-  }
-
-  #hasFullBatch(): boolean {
-    return this.#pending.size >= this.#batchSize || this.#pendingAffinities.size >= this.#batchSize;
   }
 
   /** The oldest queued changes as a new batch, or undefined when nothing is queued. */
@@ -511,10 +563,10 @@ export class HybridSessionStore extends TypedEventEmitter<SessionStoreEvents> im
 
   #onChangeMessage(channel: string, raw: string): void {
     if (channel !== this.#back.keys.channel) return;
-    let message: ChangeMessage;
-    try {
-      message = JSON.parse(raw) as ChangeMessage;
-    } catch {
+    // Any Redis peer can publish here: a message that does not decode is dropped and reported, never thrown.
+    const { message, reason } = decodeChangeMessage(raw);
+    if (message === undefined) {
+      this.emit('message-rejected', { source: 'change-channel', key: channel, reason });
       return;
     }
     if (message.from === this.#instanceId) return;

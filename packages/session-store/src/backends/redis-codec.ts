@@ -79,29 +79,84 @@ export function pairsToRecord(pairs: readonly string[]): Record<string, string> 
   return record;
 }
 
-/** The session stored in a hash, or undefined when the hash is empty or incomplete. */
-export function decodeSession(id: string, hash: Record<string, string>): Session | undefined {
-  const createdAt = hash[sessionFields.createdAt];
-  const expiresAt = hash[sessionFields.expiresAt];
-  if (createdAt === undefined || expiresAt === undefined) return undefined;
-  const metadata = hash[sessionFields.metadata];
+/** Why a stored record was refused (the store reports it as `message-rejected`). */
+export type RejectRecord = (reason: string) => void;
+
+const ignoreRejection: RejectRecord = () => {};
+const decimal = /^-?\d{1,16}$/;
+
+/** The integer a hash field holds; undefined (and reported) when it is not one. */
+function integerField(hash: Record<string, string>, field: string, fallback: number | undefined): number | undefined {
+  const raw = hash[field];
+  if (raw === undefined) return fallback;
+  return decimal.test(raw) ? Number(raw) : undefined;
+}
+
+/** The metadata map a hash holds as JSON: a flat object of strings, or undefined when it is anything else. */
+function decodeMetadata(raw: string): Record<string, string> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  for (const value of Object.values(parsed)) if (typeof value !== 'string') return undefined;
+  return parsed as Record<string, string>;
+}
+
+/**
+ * The session stored in a hash, or undefined when the hash is empty or incomplete. Redis is not trusted: a hash
+ * whose fields do not decode (a counter that is not an integer, metadata that is not a map of strings) is refused
+ * through `reject` and read as no session, never thrown.
+ */
+export function decodeSession(
+  id: string,
+  hash: Record<string, string>,
+  reject: RejectRecord = ignoreRejection,
+): Session | undefined {
+  if (hash[sessionFields.createdAt] === undefined && hash[sessionFields.expiresAt] === undefined) return undefined;
+  const createdAt = integerField(hash, sessionFields.createdAt, undefined);
+  const expiresAt = integerField(hash, sessionFields.expiresAt, undefined);
+  const lastActivityAt = integerField(hash, sessionFields.lastActivityAt, createdAt);
+  const counters = [
+    sessionFields.requestCount,
+    sessionFields.errorCount,
+    sessionFields.input,
+    sessionFields.output,
+    sessionFields.cacheRead,
+    sessionFields.cacheCreation,
+  ].map((field) => integerField(hash, field, 0));
+  const rawMetadata = hash[sessionFields.metadata];
+  const metadata = rawMetadata === undefined ? emptyMetadata() : decodeMetadata(rawMetadata);
+  const [requestCount, errorCount, input, output, cacheRead, cacheCreation] = counters;
+  if (
+    createdAt === undefined ||
+    expiresAt === undefined ||
+    lastActivityAt === undefined ||
+    requestCount === undefined ||
+    errorCount === undefined ||
+    input === undefined ||
+    output === undefined ||
+    cacheRead === undefined ||
+    cacheCreation === undefined ||
+    metadata === undefined
+  ) {
+    reject(`session hash ${JSON.stringify(id)} holds fields that do not decode`);
+    return undefined;
+  }
   return {
     id,
     userId: hash[sessionFields.userId],
     apiKeyId: hash[sessionFields.apiKeyId],
     accountId: hash[sessionFields.accountId],
-    createdAt: Number(createdAt),
-    lastActivityAt: Number(hash[sessionFields.lastActivityAt] ?? createdAt),
-    expiresAt: Number(expiresAt),
-    requestCount: Number(hash[sessionFields.requestCount] ?? 0),
-    errorCount: Number(hash[sessionFields.errorCount] ?? 0),
+    createdAt,
+    lastActivityAt,
+    expiresAt,
+    requestCount,
+    errorCount,
     lastError: hash[sessionFields.lastError],
-    tokens: {
-      input: Number(hash[sessionFields.input] ?? 0),
-      output: Number(hash[sessionFields.output] ?? 0),
-      cacheRead: Number(hash[sessionFields.cacheRead] ?? 0),
-      cacheCreation: Number(hash[sessionFields.cacheCreation] ?? 0),
-    },
-    metadata: metadata === undefined ? emptyMetadata() : (JSON.parse(metadata) as Record<string, string>),
+    tokens: { input, output, cacheRead, cacheCreation },
+    metadata,
   };
 }

@@ -1,61 +1,78 @@
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * The Lua scripts of the redis backend. Each touches one key only, so that it runs on Redis Cluster; ioredis
+ * The Lua scripts of the redis backend. Each touches the keys of one slot only, so that it runs on Redis Cluster; ioredis
  * sends EVAL once per connection and EVALSHA after that, inside pipelines too.
  */
 export const redisScripts = {
   /**
    * One atomic change to a session hash. KEYS[1] = session; ARGV = expireAt, reply ('all' | 'none'), writer field
    * ('' for none), batch sequence, C, C create pairs (written only if the session does not exist), N, N counter
-   * pairs (HINCRBY), field pairs (HSET). A missing session without create pairs is left alone (returns nil).
+   * pairs (added), field pairs (set). A missing session without create pairs is left alone (returns nil).
    * With a writer field, the hash remembers the writer's last applied sequence and a change at or below it is
    * skipped (created = -1): a batch replayed after a lost reply adds nothing twice. Otherwise returns
    * {created, previous expiresAt or false, HGETALL when reply = 'all'}. The expiry only ever moves forward.
+   * Counters are read with the expiry and written with the fields: one HMGET, one HSET and one PEXPIREAT per
+   * change, however many counters it adds.
    */
   relaySessionApply: `
 local key = KEYS[1]
 local writer = ARGV[3]
-local previous
-local created = 0
-if writer == '' then
-  previous = redis.call('HGET', key, 'x')
-else
-  local stored = redis.call('HMGET', key, 'x', writer)
-  previous = stored[1]
-  -- One writer's batches reach a session in order, so a sequence at or below the stored one is already in.
-  if stored[2] and tonumber(stored[2]) >= tonumber(ARGV[4]) then created = -1 end
+local c = tonumber(ARGV[5])
+local n = tonumber(ARGV[6 + 2 * c])
+local counters = 7 + 2 * c
+local names = {'x', 'x'}
+if writer ~= '' then names[2] = writer end
+for j = 0, n - 1 do names[3 + j] = ARGV[counters + 2 * j] end
+local stored = redis.call('HMGET', key, unpack(names))
+local previous = stored[1]
+-- One writer's batches reach a session in order, so a sequence at or below the stored one is already in.
+if writer ~= '' and stored[2] and tonumber(stored[2]) >= tonumber(ARGV[4]) then
+  if ARGV[2] == 'all' then return {-1, previous or false, redis.call('HGETALL', key)} end
+  return {-1, previous or false}
 end
-if created == 0 then
-  local c = tonumber(ARGV[5])
-  local i = 6
-  if not previous then
-    if c == 0 then return false end
-    redis.call('HSET', key, unpack(ARGV, i, i + 2 * c - 1))
-    created = 1
+local created = 0
+local out = {}
+if not previous then
+  if c == 0 then return false end
+  created = 1
+  for j = 6, 5 + 2 * c, 2 do out[ARGV[j]] = ARGV[j + 1] end
+end
+for j = 0, n - 1 do
+  local field = ARGV[counters + 2 * j]
+  local base = tonumber(out[field] or stored[3 + j]) or 0
+  out[field] = string.format('%.0f', base + tonumber(ARGV[counters + 2 * j + 1]))
+end
+local fields = counters + 2 * n
+if created == 1 or n > 0 or fields <= #ARGV then
+  local expireAt = ARGV[1]
+  if previous and tonumber(previous) > tonumber(expireAt) then expireAt = previous end
+  out['x'] = expireAt
+  if writer ~= '' then out[writer] = ARGV[4] end
+  for j = fields, #ARGV, 2 do out[ARGV[j]] = ARGV[j + 1] end
+  local flat = {}
+  for field, value in pairs(out) do
+    flat[#flat + 1] = field
+    flat[#flat + 1] = value
   end
-  i = i + 2 * c
-  local n = tonumber(ARGV[i])
-  i = i + 1
-  for _ = 1, n do
-    redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1])
-    i = i + 2
-  end
-  if created == 1 or n > 0 or i <= #ARGV then
-    local expireAt = ARGV[1]
-    if previous and tonumber(previous) > tonumber(expireAt) then expireAt = previous end
-    local fields = {'x', expireAt}
-    if writer ~= '' then
-      fields[3] = writer
-      fields[4] = ARGV[4]
-    end
-    for j = i, #ARGV do fields[#fields + 1] = ARGV[j] end
-    redis.call('HSET', key, unpack(fields))
-    redis.call('PEXPIREAT', key, expireAt)
-  end
+  redis.call('HSET', key, unpack(flat))
+  redis.call('PEXPIREAT', key, expireAt)
 end
 if ARGV[2] == 'all' then return {created, previous or false, redis.call('HGETALL', key)} end
 return {created, previous or false}
+`,
+  /**
+   * Create-if-absent of a session, reading its affinity in the same step (a new session's first request needs both).
+   * KEYS[1] = session, KEYS[2] = its affinity (same hash tag, so same Cluster slot); ARGV = expireAt, field pairs.
+   * Returns {1, false, affinity or false} when it created the session, {0, HGETALL, affinity or false} when one
+   * existed.
+   */
+  relaySessionCreate: `
+local affinity = redis.call('GET', KEYS[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0, redis.call('HGETALL', KEYS[1]), affinity} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return {1, false, affinity}
 `,
   /** Replaces a session hash. KEYS[1] = session; ARGV = expireAt, field pairs. */
   relaySessionReplace: `
@@ -95,9 +112,13 @@ return ARGV[1]
 
 export type RedisScriptName = keyof typeof redisScripts;
 
+/** Scripts that touch more than one key (all of one session: the same slot). */
+const keyCounts: Partial<Record<RedisScriptName, number>> = { relaySessionCreate: 2 };
+
 /** Defines the scripts as commands on the client (idempotent; names are prefixed to stay out of the user's way). */
 export function defineRedisScripts(client: Redis | Cluster): void {
   for (const [name, lua] of Object.entries(redisScripts)) {
-    if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua });
+    const numberOfKeys = keyCounts[name as RedisScriptName] ?? 1;
+    if (!(name in client)) client.defineCommand(name, { numberOfKeys, lua });
   }
 }
