@@ -10,6 +10,7 @@ const workspaceProjects = [
   { name: 'test-support', root: 'packages/test-support' },
   { name: 'relay', root: 'apps/relay' },
   { name: 'bench', root: 'apps/bench' },
+  { name: 'dashboard', root: 'apps/dashboard' },
 ];
 
 export default defineConfig({

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { AdminGuard } from './admin-guard.js';
 import { apiRoute } from './api-route.js';
 import type { AppServices, RouteHandler } from './app-services.js';
+import { dashboardDirectory, dashboardRoute, loadDashboardFiles } from './dashboard-route.js';
 import { requestHandler } from './handle-request.js';
 import type { RouteName } from './route-match.js';
 import { serviceRoutes } from './service-routes.js';
@@ -20,6 +21,7 @@ export function buildServer(services: AppServices): Server {
     'count-tokens': apiRoute(services, 'other'),
     models: apiRoute(services, 'other'),
     model: apiRoute(services, 'other'),
+    dashboard: dashboardRoute(loadDashboardFiles(dashboardDirectory())),
   };
 
   const server = createServer(

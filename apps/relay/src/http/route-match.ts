@@ -10,7 +10,8 @@ export type RouteName =
   | 'messages'
   | 'count-tokens'
   | 'models'
-  | 'model';
+  | 'model'
+  | 'dashboard';
 
 /** A matched route and, for the routes with one, its path parameter (percent-decoded). */
 export interface RouteMatch {
@@ -47,6 +48,9 @@ export function matchRoute(method: string | undefined, path: string): RouteMatch
   const routeMethod = method === 'HEAD' ? 'GET' : method;
   const exact = exactRoutes.get(`${routeMethod} ${path}`);
   if (exact) return exact;
+  if (routeMethod === 'GET' && (path === '/dashboard' || path.startsWith('/dashboard/'))) {
+    return { name: 'dashboard', parameter: undefined };
+  }
   if (routeMethod === 'GET' && path.startsWith(modelPrefix)) {
     const parameter = segmentParameter(path.slice(modelPrefix.length));
     return parameter === undefined ? undefined : { name: 'model', parameter };

@@ -8,7 +8,7 @@ import type { RouteName } from './route-match.js';
 export function serviceRoutes(
   services: AppServices,
   admin: AdminGuard,
-): Record<Exclude<RouteName, 'messages' | 'count-tokens' | 'models' | 'model'>, RouteHandler> {
+): Record<Exclude<RouteName, 'messages' | 'count-tokens' | 'models' | 'model' | 'dashboard'>, RouteHandler> {
   return {
     root: async (_request, response, log) => sendJson(response, 200, { status: 'ok', service: 'relay' }, log.requestId),
     healthz: async (_request, response, log) => sendJson(response, 200, { status: 'ok' }, log.requestId),

@@ -1,0 +1,78 @@
+import type { RelayStats, SessionStats } from './relay-stats.js';
+
+/** The admin API refused or failed a call; `status` 0 when the relay could not be reached. */
+export class AdminApiError extends Error {
+  readonly code = 'RELAY_ERR_DASHBOARD_ADMIN_API';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+
+  /** The token itself was refused (missing, wrong, or the admin API is off). */
+  get refusedToken(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+/** Which admin find to run. */
+export type SessionFilter = 'userId' | 'apiKeyId' | 'accountId';
+
+/** Calls the relay's admin API with the token as a bearer header (never in the URL). */
+export class AdminClient {
+  constructor(readonly token: string) {}
+
+  stats(): Promise<RelayStats> {
+    return this.#json<RelayStats>('GET', '/admin/stats');
+  }
+
+  async sessions(filter: SessionFilter, value: string): Promise<SessionStats[]> {
+    const query = new URLSearchParams({ [filter]: value });
+    const answer = await this.#json<{ data: SessionStats[] }>('GET', `/admin/sessions?${query}`);
+    return answer.data;
+  }
+
+  enableAccount(id: string): Promise<unknown> {
+    return this.#json('POST', `/admin/accounts/${encodeURIComponent(id)}/enable`);
+  }
+
+  /** The Prometheus exposition: the only place the relay reports token counts today. */
+  async metricsText(): Promise<string> {
+    const response = await this.#fetch('GET', '/metrics');
+    return response.text();
+  }
+
+  async #json<T>(method: string, path: string): Promise<T> {
+    const response = await this.#fetch(method, path);
+    return (await response.json()) as T;
+  }
+
+  async #fetch(method: string, path: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (error) {
+      throw new AdminApiError(0, `the relay did not answer (${(error as Error).message})`);
+    }
+    if (!response.ok) throw new AdminApiError(response.status, await errorMessage(response));
+    return response;
+  }
+}
+
+/** The message of an error in the API's shape, else the status line. */
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string') return body.error.message;
+  } catch {
+    // not JSON: fall through to the status
+  }
+  return `HTTP ${response.status} ${response.statusText}`.trim();
+}

@@ -1,0 +1,66 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { historyMs, type TrafficPoint } from '../traffic-history.js';
+
+const chartHeight = 150;
+
+/** One line chart of the last 15 minutes (uPlot draws on a canvas; the figure's caption carries the value). */
+export function TimeChart({
+  title,
+  points,
+  value,
+}: {
+  title: string;
+  points: readonly TrafficPoint[];
+  value: (point: TrafficPoint) => number | null;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | undefined>(undefined);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const chart = new uPlot(
+      {
+        width: Math.max(200, element.clientWidth),
+        height: chartHeight,
+        legend: { show: false },
+        cursor: { show: false },
+        // The x range is set with the data (below), so that it ends at the latest poll.
+        scales: { x: { time: true, auto: false } },
+        series: [{}, { label: title, stroke: '#1f4e79', fill: 'rgba(31, 78, 121, 0.12)', width: 2 }],
+        axes: [{ stroke: '#555' }, { stroke: '#555', size: 56 }],
+      },
+      [[], []],
+      element,
+    );
+    plot.current = chart;
+    const observer = new ResizeObserver(() =>
+      chart.setSize({ width: Math.max(200, element.clientWidth), height: chartHeight }),
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = undefined;
+    };
+  }, [title]);
+
+  useEffect(() => {
+    const chart = plot.current;
+    if (!chart) return;
+    chart.setData([points.map((point) => point.at / 1000), points.map(value)]);
+    chart.setScale('x', xRange(points));
+  }, [points, value]);
+
+  return <div class="chart" ref={container} role="img" aria-label={`${title}, last 15 minutes`} />;
+}
+
+/** The last 15 minutes, or less while the tab has seen less (at least a minute), in seconds. */
+export function xRange(points: readonly TrafficPoint[], now = Date.now()): { min: number; max: number } {
+  const end = (points.at(-1)?.at ?? now) / 1000;
+  const first = (points[0]?.at ?? now) / 1000;
+  const start = Math.max(first, end - historyMs / 1000);
+  return { min: Math.min(start, end - 60), max: end };
+}
