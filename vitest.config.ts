@@ -7,16 +7,16 @@ const workspaceProjects = [
   { name: 'metrics', root: 'packages/metrics' },
   { name: 'mock-anthropic', root: 'packages/mock-anthropic' },
   { name: 'quota', root: 'packages/quota' },
+  { name: 'test-support', root: 'packages/test-support' },
   { name: 'relay', root: 'apps/relay' },
   { name: 'bench', root: 'apps/bench' },
   { name: 'dashboard', root: 'apps/dashboard' },
-  { name: 'tooling', root: '.' },
 ];
 
 export default defineConfig({
   test: {
     // One Redis check for the whole run: it starts a private server when none answers.
-    globalSetup: [fileURLToPath(new URL('./test/redis-global-setup.ts', import.meta.url))],
+    globalSetup: [fileURLToPath(new URL('./packages/test-support/src/redis-global-setup.ts', import.meta.url))],
     projects: workspaceProjects.map(({ name, root }) => ({
       extends: true,
       test: {

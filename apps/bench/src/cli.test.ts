@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasRedisServerBinary, pingRedis } from '@relay/test-support';
+import { testRedisUrl } from '@relay/test-support/vitest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testRedisUrl } from '../../../test/redis.js';
-import { hasRedisServerBinary, pingRedis } from '../../../test/redis-server.js';
 import type { ResultsDocument } from './report-json.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));

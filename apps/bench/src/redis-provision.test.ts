@@ -1,6 +1,6 @@
+import { hasRedisServerBinary, pingRedis } from '@relay/test-support';
+import { testRedisUrl } from '@relay/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { testRedisUrl } from '../../../test/redis.js';
-import { hasRedisServerBinary, pingRedis } from '../../../test/redis-server.js';
 import { BenchSetupError } from './errors.js';
 import { provisionRedis } from './redis-provision.js';
 

@@ -1,4 +1,4 @@
-import { hasRedisServerBinary, pingRedis, startRedisServer } from '../../../test/redis-server.js';
+import { hasRedisServerBinary, pingRedis, startRedisServer } from '@relay/test-support';
 import { BenchSetupError } from './errors.js';
 
 /** The Redis a run measures against, where it came from, and how to let it go. */

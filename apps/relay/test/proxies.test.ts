@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The connection-pool package owns the real proxy servers its tests run against; the relay reuses them.
-import {
-  proxyCredentials,
-  startConnectProxy,
-  startSocksProxy,
-  type TestServer,
-} from '../../../packages/connection-pool/src/__fixtures__/servers.js';
+import { proxyCredentials, startConnectProxy, startSocksProxy, type TestServer } from '@relay/test-support/servers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
 describe('accounts behind proxies, to an HTTPS upstream', () => {

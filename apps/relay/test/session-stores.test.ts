@@ -1,7 +1,7 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { RedisSessionStore } from '@relay/session-store';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
 import { scopedSessionId } from '../src/sessions/session-scope.js';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';

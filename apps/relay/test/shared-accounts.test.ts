@@ -1,8 +1,7 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { hasRedisServerBinary, type RedisClusterProcess, startRedisCluster } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../test/redis.js';
-import { type RedisClusterProcess, startRedisCluster } from '../../../test/redis-cluster.js';
-import { hasRedisServerBinary } from '../../../test/redis-server.js';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 

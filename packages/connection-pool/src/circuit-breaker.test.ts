@@ -1,7 +1,13 @@
 import { once } from 'node:events';
+import {
+  type OriginHandler,
+  refusedPort,
+  resetMidResponse,
+  startOrigin,
+  tlsFixture,
+} from '@relay/test-support/servers';
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type OriginHandler, refusedPort, resetMidResponse, startOrigin, tlsFixture } from './__fixtures__/servers.js';
 import { CircuitBreaker, type CircuitTransition } from './circuit-breaker.js';
 import { ConnectionPool } from './connection-pool.js';
 import { CircuitOpenError } from './errors.js';

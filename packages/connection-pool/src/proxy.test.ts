@@ -1,7 +1,5 @@
 import https from 'node:https';
 import { inspect } from 'node:util';
-import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   hasBinary,
   type ProcessProxy,
@@ -15,7 +13,9 @@ import {
   startTinyproxy,
   type TestServer,
   tlsFixture,
-} from './__fixtures__/servers.js';
+} from '@relay/test-support/servers';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionPool } from './connection-pool.js';
 import { ConnectionPoolError, ProxyUnreachableError, TlsHandshakeError } from './errors.js';
 import { testProxy } from './proxy/test-proxy.js';

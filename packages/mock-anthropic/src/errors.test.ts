@@ -1,5 +1,5 @@
+import { expectPackageError } from '@relay/test-support/vitest';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { expectPackageError } from '../../../test/error-pattern.js';
 import { parseCliArguments } from './cli-arguments.js';
 import {
   CliArgumentError,

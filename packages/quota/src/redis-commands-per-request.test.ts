@@ -1,6 +1,6 @@
+import { startRedisServer } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { startRedisServer } from '../../../test/redis-server.js';
 import { RedisQuotaBackend } from './backends/redis.js';
 import { UsageLedger } from './ledger/usage-ledger.js';
 import { dayId } from './limits/budget-window.js';

@@ -1,5 +1,5 @@
+import { startRedisServer } from '@relay/test-support';
 import { describe, expect, it } from 'vitest';
-import { startRedisServer } from '../../../test/redis-server.js';
 import { HybridSessionStore } from './backends/hybrid.js';
 import { MemorySessionStore } from './backends/memory.js';
 import { RedisSessionStore } from './backends/redis.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { findFreePort } from '../../../../test/free-port.js';
+import { findFreePort } from '@relay/test-support';
 import { type ChildServer, startChildServer } from '../child-server.js';
 
 /**

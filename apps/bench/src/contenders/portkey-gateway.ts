@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { findFreePort } from '@relay/test-support';
 import { request } from 'undici';
-import { findFreePort } from '../../../../test/free-port.js';
 import { type ChildServer, startChildServer } from '../child-server.js';
 
 /** The Portkey gateway as a contender: its process and the headers that route a request to the mock. */

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findFreePort } from '@relay/test-support';
 import { request } from 'undici';
-import { findFreePort } from '../../../../test/free-port.js';
 import { type ChildServer, startChildServer } from '../child-server.js';
 
 /** The relay under test, running as a child process, and the key its clients send. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { deleteKeys } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { startRelayContender } from '../contenders/relay-app.js';
 import { BenchSetupError } from '../errors.js';
 import { countRedisCommands, redisCommandCalls } from '../measure.js';
-import { deleteKeys } from '../redis-keys.js';
 import type { ScenarioContext } from '../scenario.js';
 import { runWrk } from '../wrk/run-wrk.js';
 import { failuresOf } from '../wrk/wrk-output.js';

@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionPool, type ConnectionPoolOptions, type RouteOptions } from '@relay/connection-pool';
-import { Agent, type Dispatcher, request } from 'undici';
 // The connection-pool package owns the real proxy processes its tests run against; the bench reuses them.
-import {
-  hasBinary,
-  proxyCredentials,
-  startMicrosocks,
-  startTinyproxy,
-} from '../../../../packages/connection-pool/src/__fixtures__/process-proxies.js';
-import { findFreePort } from '../../../../test/free-port.js';
+import { findFreePort, hasBinary, proxyCredentials, startMicrosocks, startTinyproxy } from '@relay/test-support';
+import { Agent, type Dispatcher, request } from 'undici';
 import { startChildServer } from '../child-server.js';
 import { judgeClaim, type SeedClaimId } from '../claims.js';
 import { BenchSetupError } from '../errors.js';

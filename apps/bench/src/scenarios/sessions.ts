@@ -7,6 +7,7 @@ import {
   type Session,
   SessionManager,
 } from '@relay/session-store';
+import { deleteKeys } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { judgeClaim } from '../claims.js';
@@ -17,7 +18,6 @@ import {
   sampleLatencies,
   timeBatches,
 } from '../measure.js';
-import { deleteKeys } from '../redis-keys.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 
 /** Sizes of one run; `quick` keeps the whole scenario to a few seconds. */

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAuthTokenAuthority } from '@relay/mock-anthropic';
+import { waitFor } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
 import { type CredentialVault, LocalCredentialVault, RedisCredentialVault } from './credential-vault.js';
 import type { OAuthCredentials } from './oauth-credentials.js';
 import { InvalidGrantError, requestTokenRefresh, TokenEndpointError } from './token-endpoint.js';
@@ -39,13 +40,7 @@ async function startTokenEndpoint(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/oauth/token`, server };
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (condition: () => boolean, timeoutMs = 10_000) => waitFor(condition, { timeoutMs });
 
 function refresher(vault: CredentialVault, initial: OAuthCredentials, tokenUrl: string, accountId = 'oauth-a') {
   const events = { invalidGrant: [] as string[], errors: [] as unknown[], refreshed: 0 };

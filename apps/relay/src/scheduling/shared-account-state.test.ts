@@ -1,7 +1,7 @@
+import { startRedisServer, waitFor } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
 import { type SharedAccountFacts, SharedAccountState } from './shared-account-state.js';
 import { readUsageWindows } from './usage-windows.js';
 
@@ -22,12 +22,10 @@ function instance(redis: Redis, keyPrefix: string) {
   return { state, applied, rejected };
 }
 
+/** Waits for `condition` (real I/O), resolving to how long it took in ms. */
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<number> {
   const started = performance.now();
-  while (!condition()) {
-    if (performance.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  await waitFor(condition, { timeoutMs, intervalMs: 2 });
   return performance.now() - started;
 }
 

@@ -1,6 +1,6 @@
 import { createMockAnthropic, type Fault, type MockAnthropic } from '@relay/mock-anthropic';
+import { hasBinary } from '@relay/test-support/servers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasBinary } from '../../../../packages/connection-pool/src/__fixtures__/servers.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { type RestartableProxy, startRestartableProxy } from './restartable-proxy.js';
 import { adminSessions, adminStats, sendMessage } from './support.js';

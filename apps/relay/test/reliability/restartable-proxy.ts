@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { proxyCredentials } from '../../../../packages/connection-pool/src/__fixtures__/servers.js';
-import { findFreePort } from '../../../../test/free-port.js';
+import { findFreePort } from '@relay/test-support';
+import { proxyCredentials } from '@relay/test-support/servers';
 
 /** A real SOCKS5 proxy (Debian's `microsocks`) that a test can kill and bring back on the same port. */
 export interface RestartableProxy {

@@ -5,13 +5,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { proxyCredentials, refusedPort, startSocksProxy, type TestServer } from '@relay/test-support/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  proxyCredentials,
-  refusedPort,
-  startSocksProxy,
-  type TestServer,
-} from '../../../../packages/connection-pool/src/__fixtures__/servers.js';
 import { generateClientKey, hashClientKey } from '../../src/auth/client-key.js';
 import { startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { sendMessage } from './support.js';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMockAnthropic, type Fault } from '@relay/mock-anthropic';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Agent, request } from 'undici';
 import { afterEach, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { adminStats, InspectorSession, inspectorEnvironment, megabytes, openFileDescriptors } from './support.js';
 

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionPool, type ConnectionPoolOptions } from '@relay/connection-pool';
+import { findFreePort, waitFor } from '@relay/test-support';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { findFreePort } from '../../../../test/free-port.js';
 import { parseExposition, sampleValue } from '../__fixtures__/parse-exposition.js';
 import { createRelayMetrics, type RelayMetrics } from '../relay-metrics.js';
 import type { ObservedPool, ObservedPoolEvents } from './observed-types.js';
@@ -215,12 +215,3 @@ describe('collectPool', () => {
     expect(() => metrics.collectPool(pool)).toThrow(/closed/);
   });
 });
-
-/** Polls `condition` (real I/O: no fixed sleeps), failing after a generous timeout. */
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -5,9 +5,9 @@ import {
   type SessionManagerEvents,
   type SessionStore,
 } from '@relay/session-store';
+import { startRedisServer, waitFor } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
 import { parseExposition, sampleValue } from '../__fixtures__/parse-exposition.js';
 import { createRelayMetrics, type RelayMetrics } from '../relay-metrics.js';
 import type { ObservedSessionEvents, ObservedSessionManager } from './observed-types.js';
@@ -31,15 +31,6 @@ function metricsFor(): RelayMetrics {
 
 async function scrape(metrics: RelayMetrics) {
   return parseExposition((await metrics.metrics()).body);
-}
-
-/** Polls `condition` (real I/O and real expiry: no fixed sleeps), failing after a generous timeout. */
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const managerEvents = Object.keys({

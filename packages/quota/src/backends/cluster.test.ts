@@ -1,9 +1,7 @@
+import { deleteKeys, hasRedisServerBinary, type RedisClusterProcess, startRedisCluster } from '@relay/test-support';
 import { Cluster } from 'ioredis';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisClusterProcess, startRedisCluster } from '../../../../test/redis-cluster.js';
-import { hasRedisServerBinary } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix } from '../__fixtures__/redis-keyspace.js';
 import { quotaBackendTestSuite } from '../testing/quota-backend-test-suite.js';
 import { zeroCounters } from './quota-backend.js';
 import { RedisQuotaBackend } from './redis.js';
@@ -30,7 +28,7 @@ describe.skipIf(!hasBinary)('a real 3-master Redis Cluster', () => {
 
   afterAll(async () => {
     const [first] = clients;
-    if (first) await deleteKeysWithPrefix(first, prefix);
+    if (first) await deleteKeys(first, prefix);
     await Promise.all(clients.map(async (client) => client.quit().catch(() => {})));
     await cluster.stop();
   });

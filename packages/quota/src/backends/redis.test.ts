@@ -1,9 +1,8 @@
+import { deleteKeys, startRedisServer } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix } from '../__fixtures__/redis-keyspace.js';
 import { QuotaInvalidOptionError, QuotaUnavailableError } from '../errors.js';
 import { windowSpan } from '../limits/budget-window.js';
 import { quotaBackendTestSuite } from '../testing/quota-backend-test-suite.js';
@@ -16,7 +15,7 @@ describeWithRedis('RedisQuotaBackend', () => {
     admin = new Redis(testRedisUrl() as string);
   });
   afterAll(async () => {
-    await deleteKeysWithPrefix(admin, prefix);
+    await deleteKeys(admin, prefix);
     await admin.quit();
   });
 

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRedisServer } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { startRedisServer } from '../../../../test/redis-server.js';
 import { RedisQuotaBackend } from '../backends/redis.js';
 import { dayId } from '../limits/budget-window.js';
 import { readUsage } from '../pricing/token-usage.js';

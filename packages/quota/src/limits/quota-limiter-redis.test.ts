@@ -1,8 +1,7 @@
+import { deleteKeys, startRedisServer } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix } from '../__fixtures__/redis-keyspace.js';
 import { RedisQuotaBackend } from '../backends/redis.js';
 import type { KeyLimits } from './key-limits.js';
 import { type QuotaAdmission, QuotaLimiter } from './quota-limiter.js';
@@ -14,7 +13,7 @@ describeWithRedis('QuotaLimiter on Redis, two instances', () => {
     admin = new Redis(testRedisUrl() as string);
   });
   afterAll(async () => {
-    await deleteKeysWithPrefix(admin, prefix);
+    await deleteKeys(admin, prefix);
     await admin.quit();
   });
   const pair = (namespace: string) =>

@@ -1,9 +1,7 @@
+import { deleteKeys, hasRedisServerBinary, type RedisClusterProcess, startRedisCluster } from '@relay/test-support';
 import { Cluster } from 'ioredis';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisClusterProcess, startRedisCluster } from '../../../../test/redis-cluster.js';
-import { hasRedisServerBinary } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix } from '../__fixtures__/redis-keyspace.js';
 import { newSession } from '../session.js';
 import { sessionStoreTestSuite } from '../testing/session-store-test-suite.js';
 import { HybridSessionStore } from './hybrid.js';
@@ -26,7 +24,7 @@ describe.skipIf(!hasBinary)('a real 3-master Redis Cluster', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await deleteKeysWithPrefix(client, prefix);
+    await deleteKeys(client, prefix);
     await client.quit();
     await cluster.stop();
   });

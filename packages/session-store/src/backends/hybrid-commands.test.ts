@@ -1,6 +1,6 @@
+import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '@relay/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '../../../../test/redis-server.js';
 import { SessionManager } from '../session-manager.js';
 import { HybridSessionStore } from './hybrid.js';
 

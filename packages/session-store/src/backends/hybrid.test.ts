@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteKeys, startRedisServer } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix, nextEvent } from '../__fixtures__/redis-keyspace.js';
+import { nextEvent } from '../__fixtures__/next-event.js';
 import { ReplyLosingProxy } from '../__fixtures__/reply-losing-proxy.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { ChangesDroppedEvent, MessageRejectedEvent } from '../events.js';
@@ -27,7 +27,7 @@ describeWithRedis('HybridSessionStore', () => {
     admin = new Redis(url());
   });
   afterAll(async () => {
-    await deleteKeysWithPrefix(admin, prefix);
+    await deleteKeys(admin, prefix);
     await admin.quit();
   });
 

@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:net';
+import { deleteKeys, findFreePort, startRedisServer } from '@relay/test-support';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findFreePort } from '../../../../test/free-port.js';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '../../../../test/redis.js';
-import { startRedisServer } from '../../../../test/redis-server.js';
-import { deleteKeysWithPrefix } from '../__fixtures__/redis-keyspace.js';
 import { StoreUnavailableError } from '../errors.js';
 import { newSession } from '../session.js';
 import { sessionStoreTestSuite } from '../testing/session-store-test-suite.js';
@@ -18,7 +16,7 @@ describeWithRedis('RedisSessionStore', () => {
     admin = new Redis(testRedisUrl() as string);
   });
   afterAll(async () => {
-    await deleteKeysWithPrefix(admin, prefix);
+    await deleteKeys(admin, prefix);
     await admin.quit();
   });
 

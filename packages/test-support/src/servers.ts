@@ -5,10 +5,11 @@ import https from 'node:https';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import { createProxy } from 'proxy';
 import socks5 from 'simple-socks';
-import { findFreePort } from '../../../../test/free-port.js';
+import { findFreePort } from './free-port.js';
 import { proxyCredentials } from './process-proxies.js';
 
-const fixtures = new URL('.', import.meta.url);
+// The certificate files ship beside dist/ and src/ (this package is private: read from its own folder).
+const fixtures = new URL('../fixtures/', import.meta.url);
 
 /** The self-signed certificate of `localhost` / 127.0.0.1 (valid until 2126) and its key. */
 export const tlsFixture = {

@@ -1,7 +1,7 @@
-/// <reference path="./provided-context.d.ts" />
+import './provided-context.js';
 import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { deleteKeysMatching } from './redis-key-cleanup.js';
+import { deleteKeys } from './redis-keys.js';
 import { hasRedisServerBinary, pingRedis, type RedisServerProcess, startRedisServer } from './redis-server.js';
 
 // Every workspace project runs this setup in its own module instance: the first decides, the rest reuse its
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     shared.users -= 1;
     if (shared.users > 0) return;
     if (shared.privateServer) await shared.privateServer.stop();
-    else if (redisUrl) deleteKeysMatching(redisUrl, `relay-test:${shared.run}:*`);
+    else if (redisUrl) await deleteKeys(redisUrl, `relay-test:${shared.run}:`);
   };
 }
 

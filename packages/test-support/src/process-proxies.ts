@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../../../../test/free-port.js';
+import { findFreePort } from './free-port.js';
 
 // Real proxies from Debian's packages as child processes: node built-ins only, so that the bench can use them too.
 
