@@ -32,6 +32,7 @@ export class AccountRegistry {
   readonly accounts: readonly Account[];
   readonly #byId: Map<string, Account>;
   readonly #random: () => number;
+  readonly #usable: Account[] = [];
   // Session id → account it is bound to: expiry and eviction unbind it, so bound counts do not drift.
   readonly #bindings: LRUCache<string, Account>;
   #shared: SharedAccountState | undefined;
@@ -89,11 +90,18 @@ export class AccountRegistry {
   choose(affineId: string | undefined, excluded: ReadonlySet<string>, now = Date.now()): Account | undefined {
     const affine = this.get(affineId);
     if (affine && !excluded.has(affine.id) && this.isUsable(affine, now)) return affine;
-    const usable: Account[] = [];
+    // One array reused for every choice (choose is synchronous): no allocation per new session.
+    const usable = this.#usable;
+    usable.length = 0;
+    const checkExcluded = excluded.size > 0;
     for (const account of this.accounts) {
-      if (!excluded.has(account.id) && this.isUsable(account, now)) usable.push(account);
+      if ((checkExcluded && excluded.has(account.id)) || !this.isUsable(account, now)) continue;
+      account.assess(now);
+      usable.push(account);
     }
-    return chooseAccountForNewSession(usable, this.#random);
+    const chosen = chooseAccountForNewSession(usable, this.#random);
+    usable.length = 0;
+    return chosen;
   }
 
   /** The session is bound to this account now (a claim, a move, or one more request): counted until it expires. */

@@ -37,6 +37,10 @@ export class Account {
   windows: UsageWindows | undefined;
   /** Sessions this process bound to it that have not expired. */
   boundSessions = 0;
+  /** 0–1 share of its tightest window left (1 when unknown): the scheduler's headroom, as of `assess()`. */
+  headroom = 1;
+  /** The upstream warned about one of its windows, as of `assess()`. */
+  warning = false;
   requests = 0;
   failures = 0;
   readonly #staticCredential: Readonly<Record<string, string>>;
@@ -83,14 +87,15 @@ export class Account {
     return this.#assessment;
   }
 
-  /** 0–1 share of its tightest window left (1 when unknown): the scheduler's headroom. */
-  get headroom(): number {
-    return this.assessment(Date.now()).headroom;
-  }
-
-  /** The upstream warned about one of its windows. */
-  get warning(): boolean {
-    return this.assessment(Date.now()).warning;
+  /**
+   * Brings `headroom` and `warning` (what the scheduler reads) up to `now`: a field read per account per choice,
+   * the assessment itself recomputed only when a window changed or a reset passed.
+   */
+  assess(now: number): void {
+    if (this.windows === undefined) return;
+    const assessment = this.assessment(now);
+    this.headroom = assessment.headroom;
+    this.warning = assessment.warning;
   }
 
   /** Load between 0 and 1: the share of its concurrency in use. */
