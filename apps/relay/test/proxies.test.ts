@@ -24,8 +24,18 @@ describe('accounts behind proxies, to an HTTPS upstream', () => {
     relay = await startRelayProcess({
       upstream: { baseUrl: mock.url, caFile },
       accounts: [
-        { id: 'via-socks', apiKey: 'sk-ant-via-socks', proxy: `socks5://${credentials}127.0.0.1:${socksProxy.port}` },
-        { id: 'via-http', apiKey: 'sk-ant-via-http', proxy: `http://${credentials}127.0.0.1:${connectProxy.port}` },
+        {
+          id: 'via-socks',
+          apiKey: 'sk-ant-via-socks',
+          proxy: `socks5://${credentials}127.0.0.1:${socksProxy.port}`,
+          priority: 0,
+        },
+        {
+          id: 'via-http',
+          apiKey: 'sk-ant-via-http',
+          proxy: `http://${credentials}127.0.0.1:${connectProxy.port}`,
+          priority: 1,
+        },
       ],
       admin: { token: 'admin-token-for-proxy-tests' },
     });
@@ -38,7 +48,7 @@ describe('accounts behind proxies, to an HTTPS upstream', () => {
   it('reaches the upstream through a SOCKS5 proxy and through an HTTP CONNECT proxy, TLS inside the tunnel', async () => {
     const client = new Anthropic({ apiKey: relay.clientKey, baseURL: relay.url, maxRetries: 0 });
     const request = { model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user' as const, content: 'x' }] };
-    // Equal priority and no load: a new session takes the first account.
+    // Priorities make the first choice certain (equal accounts share new sessions at random).
     await client.messages.create(request, { headers: { 'x-claude-code-session-id': crypto.randomUUID() } });
     expect(mock.received.at(-1)?.apiKey).toBe('sk-ant-via-socks');
     expect(socksProxy.connections.length).toBeGreaterThan(0);
