@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ConnectionPool } from '@relay/connection-pool';
 import { createRelayMetrics } from '@relay/metrics';
+import type { KeyLimits } from '@relay/quota';
 import { createSessionStore, SessionManager } from '@relay/session-store';
 import type { Logger } from 'pino';
 import { hashClientKey } from './auth/client-key.js';
@@ -228,19 +229,33 @@ function listen(server: Server, host: string, port: number, backlog: number): Pr
 
 /** The relay's clients: the configured ones and the keys generated into the state file. */
 function clientsOf(config: RelayConfig): Client[] {
-  const configured = config.clients.map((client) => ({
-    id: client.id,
-    keyHash: client.keyHash ?? hashClientKey(client.key as string),
-    userId: client.userId,
-    maxConcurrency: client.maxConcurrency,
-  }));
-  const generated = new StateFile(resolve(config.state.file)).read().map((stored) => ({
-    id: stored.id,
-    keyHash: stored.keyHash,
-    userId: undefined,
-    maxConcurrency: 32,
-  }));
+  const configured = config.clients.map(
+    (client): Client => ({
+      id: client.id,
+      keyHash: client.keyHash ?? hashClientKey(client.key as string),
+      userId: client.userId,
+      maxConcurrency: client.maxConcurrency,
+      ...(client.models ? { models: client.models } : {}),
+      ...(client.expiresAt !== undefined ? { expiresAt: epochMs(client.expiresAt) } : {}),
+      ...(client.limits ? { limits: client.limits as KeyLimits } : {}),
+      source: 'config',
+    }),
+  );
+  const generated = new StateFile(resolve(config.state.file)).read().map(
+    (stored): Client => ({
+      id: stored.id,
+      keyHash: stored.keyHash,
+      userId: undefined,
+      maxConcurrency: 32,
+      source: 'state',
+    }),
+  );
   return [...configured, ...generated];
+}
+
+/** An `expiresAt` of the config: epoch ms, or an ISO 8601 date-time. */
+function epochMs(value: string | number): number {
+  return typeof value === 'number' ? value : Date.parse(value);
 }
 
 /**

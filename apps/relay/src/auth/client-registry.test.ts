@@ -17,6 +17,47 @@ describe('client keys', () => {
     expect(registry.authenticate('')).toBeUndefined();
   });
 
+  it('refuses a removed key and the old key of a replaced client from the next call on', () => {
+    const [first, second, third] = [generateClientKey(), generateClientKey(), generateClientKey()];
+    const client = (id: string, key: string) => ({
+      id,
+      keyHash: hashClientKey(key),
+      userId: undefined,
+      maxConcurrency: 1,
+    });
+    const registry = new ClientRegistry([client('a', first), client('b', second)]);
+    registry.upsert(client('a', third));
+    expect(registry.authenticate(first)).toBeUndefined();
+    expect(registry.authenticate(third)?.id).toBe('a');
+    expect(registry.remove('b')).toBe(true);
+    expect(registry.authenticate(second)).toBeUndefined();
+    expect(registry.remove('b')).toBe(false);
+    expect(registry.size).toBe(1);
+  });
+
+  it('replaces the clients of one source and leaves the others', () => {
+    const [config, stored, renamed] = [generateClientKey(), generateClientKey(), generateClientKey()];
+    const registry = new ClientRegistry();
+    registry.replaceSource('config', [
+      { id: 'c', keyHash: hashClientKey(config), userId: undefined, maxConcurrency: 1 },
+    ]);
+    registry.replaceSource('store', [
+      { id: 's', keyHash: hashClientKey(stored), userId: undefined, maxConcurrency: 1 },
+    ]);
+    registry.replaceSource('config', [
+      { id: 'd', keyHash: hashClientKey(renamed), userId: undefined, maxConcurrency: 1 },
+    ]);
+    expect(registry.authenticate(config)).toBeUndefined();
+    expect(registry.authenticate(renamed)?.id).toBe('d');
+    expect(registry.authenticate(stored)?.source).toBe('store');
+    expect(
+      registry
+        .list()
+        .map((client) => client.id)
+        .sort(),
+    ).toEqual(['d', 's']);
+  });
+
   it('reads the key from x-api-key, else from a Bearer authorization', () => {
     expect(presentedKey({ 'x-api-key': 'k1', authorization: 'Bearer k2' })).toBe('k1');
     expect(presentedKey({ authorization: 'Bearer k2' })).toBe('k2');

@@ -35,10 +35,46 @@ export const accountSchema = z
     message: 'set exactly one of apiKey, oauthToken or oauth',
   });
 
-/** One client of the relay: its key (or only the key's SHA-256 hash), and its concurrency limit. */
+/** A cost budget of a client key: at most `usd` dollars per `window` (`5h`, `day`, `week`, `month`, `total`). */
+export const budgetSchema = z
+  .object({
+    usd: z.number().positive().max(10_000_000),
+    window: z.union([z.enum(['day', 'week', 'month', 'total']), z.string().regex(/^[1-9][0-9]{0,3}h$/, "'<N>h'")]),
+  })
+  .strict();
+
+/** The limits of one client key (each optional), enforced across instances by @relay/quota. */
+export const keyLimitsSchema = z
+  .object({
+    requestsPerMinute: positiveInteger.optional(),
+    tokensPerMinute: positiveInteger.optional(),
+    /** Requests in flight at once across every instance. */
+    concurrency: positiveInteger.optional(),
+    budgets: z.array(budgetSchema).max(8).optional(),
+  })
+  .strict();
+
+/** A model allow-list entry: a model name, `*` matching any run of characters (`claude-sonnet-*`). */
+export const modelPatternSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9.*:@_-]+$/, 'letters, digits, ".", ":", "@", "_", "-" and "*" only');
+
+/** When a key stops working: an ISO 8601 date-time, or milliseconds since the epoch. */
+export const expiresAtSchema = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
+
+/**
+ * One client of the relay: its key (or only the key's SHA-256 hash), its per-process concurrency limit, and
+ * optionally the models it may use, when it expires, and its limits and budgets.
+ */
 export const clientSchema = z
   .object({
-    id: z.string().min(1).max(64),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-" only'),
     key: z.string().min(16).optional(),
     keyHash: z
       .string()
@@ -46,6 +82,9 @@ export const clientSchema = z
       .optional(),
     userId: z.string().min(1).optional(),
     maxConcurrency: positiveInteger.default(32),
+    models: z.array(modelPatternSchema).min(1).max(64).optional(),
+    expiresAt: expiresAtSchema.optional(),
+    limits: keyLimitsSchema.optional(),
   })
   .strict()
   .refine((client) => Boolean(client.key) !== Boolean(client.keyHash), {
@@ -219,3 +258,4 @@ export type RelayConfig = z.output<typeof configSchema>;
 export type RelayConfigInput = z.input<typeof configSchema>;
 export type AccountConfig = z.output<typeof accountSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
+export type KeyLimitsConfig = z.output<typeof keyLimitsSchema>;
