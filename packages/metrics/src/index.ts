@@ -20,7 +20,7 @@ export {
   SESSION_END_REASONS,
   type SessionEndReason,
 } from './metric-catalogue.js';
-export type { LabelsOptions, RelayMetricsOptions } from './options.js';
+export type { BoundedLabel, LabelsOptions, RelayMetricsOptions } from './options.js';
 export { proxyLabel } from './proxy-label.js';
 export {
   type BreakerState,

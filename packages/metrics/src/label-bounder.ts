@@ -22,18 +22,15 @@ export interface LabelBounderOptions {
  * `maxValues` distinct ones seen; every other value is reported as `other`.
  */
 export class LabelBounder {
-  readonly #allowed: Set<string> | undefined;
+  readonly #option: string;
+  #allowed: Set<string> | undefined;
   readonly #seen = new Set<string>();
   readonly #maxValues: number;
   readonly #maxLength: number;
 
   constructor(option: string, options: LabelBounderOptions) {
-    if (options.allow !== undefined) {
-      if (!Array.isArray(options.allow) || options.allow.some((value) => typeof value !== 'string' || value === '')) {
-        throw new InvalidMetricsOptionError(`${option}.allow`, 'must be an array of non-empty strings');
-      }
-      this.#allowed = new Set(options.allow);
-    }
+    this.#option = option;
+    if (options.allow !== undefined) this.allow(options.allow);
     this.#maxValues = options.maxValues ?? 100;
     if (!Number.isInteger(this.#maxValues) || this.#maxValues < 1) {
       throw new InvalidMetricsOptionError(`${option}.maxValues`, 'must be a positive integer');
@@ -54,6 +51,17 @@ export class LabelBounder {
     }
     this.#seen.add(value);
     return value;
+  }
+
+  /**
+   * Makes `values` the allow-list from now on (replacing any earlier one, or the first-seen cap): the set
+   * changes at runtime, e.g. when a config reload adds or removes accounts.
+   */
+  allow(values: readonly string[]): void {
+    if (!Array.isArray(values) || values.some((value) => typeof value !== 'string' || value === '')) {
+      throw new InvalidMetricsOptionError(`${this.#option}.allow`, 'must be an array of non-empty strings');
+    }
+    this.#allowed = new Set(values);
   }
 
   /** How many distinct values are reported (without `other` and `none`). */

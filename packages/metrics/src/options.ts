@@ -15,6 +15,9 @@ export interface LabelsOptions {
   errorType?: LabelBounderOptions;
 }
 
+/** A label whose values are bounded (`labels.<name>`). */
+export type BoundedLabel = keyof LabelsOptions;
+
 /** Options of `createRelayMetrics()`. */
 export interface RelayMetricsOptions {
   /** Label bounding: allow-lists or caps of distinct values per label. */

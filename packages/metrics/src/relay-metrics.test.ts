@@ -177,6 +177,18 @@ describe('RelayMetrics label bounding', () => {
     expect(sampleValue(exposition, 'relay_upstream_requests_total', { account: 'acct-a' })).toBe(1);
     expect(sampleValue(exposition, 'relay_upstream_requests_total', { account: 'other' })).toBe(2);
   });
+
+  it('changes the allow-list at runtime: an added account is named from then on, a removed one becomes other', async () => {
+    const metrics = metricsFor({ labels: { account: { allow: ['acct-a'] } } });
+    metrics.recordTokens({ accountId: 'acct-new', input: 5 });
+    metrics.allowLabelValues('account', ['acct-new']);
+    metrics.recordTokens({ accountId: 'acct-new', input: 7 });
+    metrics.recordTokens({ accountId: 'acct-a', input: 11 });
+    const exposition = await scrape(metrics);
+    expect(sampleValue(exposition, 'relay_tokens_total', { account: 'acct-new', kind: 'input' })).toBe(7);
+    expect(sampleValue(exposition, 'relay_tokens_total', { account: 'other', kind: 'input' })).toBe(16);
+    expect(() => metrics.allowLabelValues('account', [''])).toThrow('labels.account.allow');
+  });
 });
 
 describe('RelayMetrics exposition', () => {

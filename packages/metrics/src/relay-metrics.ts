@@ -14,7 +14,7 @@ import {
   SESSION_END_REASONS,
   type SessionEndReason,
 } from './metric-catalogue.js';
-import { type RelayMetricsOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type BoundedLabel, type RelayMetricsOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { proxyLabel } from './proxy-label.js';
 import { SeriesCache } from './series-cache.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -122,6 +122,7 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   readonly #origins: LabelBounder;
   readonly #proxies: LabelBounder;
   readonly #errorTypes: LabelBounder;
+  readonly #bounders: Record<BoundedLabel, LabelBounder>;
   readonly #window: SlidingWindow<WindowSlot>;
   readonly #rules: Map<AlertName, AlertRule>;
   readonly #collectors = new Set<Collector>();
@@ -138,6 +139,12 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     this.#origins = new LabelBounder('labels.origin', labels.origin);
     this.#proxies = new LabelBounder('labels.proxy', labels.proxy);
     this.#errorTypes = new LabelBounder('labels.errorType', labels.errorType);
+    this.#bounders = {
+      account: this.#accounts,
+      origin: this.#origins,
+      proxy: this.#proxies,
+      errorType: this.#errorTypes,
+    };
 
     this.registry = new Registry();
     this.registry.setDefaultLabels(this.#options.defaultLabels);
@@ -196,6 +203,15 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     if (isCount(usage.output)) tokens.add(1, usage.output);
     if (isCount(usage.cacheRead)) tokens.add(2, usage.cacheRead);
     if (isCount(usage.cacheCreation)) tokens.add(3, usage.cacheCreation);
+  }
+
+  /**
+   * Replaces the allow-list of one bounded label at runtime (the relay's accounts after a config reload):
+   * values recorded from now on are reported as they are only if they are in `values`, else as `other`.
+   * Series already reported stay. Throws `InvalidMetricsOptionError` for a value that is not a non-empty string.
+   */
+  allowLabelValues(label: BoundedLabel, values: readonly string[]): void {
+    this.#bounders[label].allow(values);
   }
 
   /** Records one error of the relay by type (bounded: see `labels.errorType`). */
