@@ -29,7 +29,8 @@ export interface AccountRegistryOptions {
 
 /** The upstream accounts: which one takes a request, and what an answer does to an account. */
 export class AccountRegistry {
-  readonly accounts: readonly Account[];
+  // Replaced, never changed in place, when accounts are added or removed: a loop over it is never disturbed.
+  #accounts: readonly Account[];
   readonly #byId: Map<string, Account>;
   readonly #random: () => number;
   readonly #usable: Account[] = [];
@@ -42,8 +43,8 @@ export class AccountRegistry {
     readonly isRouteUsable: RouteCheck = () => true,
     options: AccountRegistryOptions = {},
   ) {
-    this.accounts = configs.map((config) => new Account(config));
-    this.#byId = new Map(this.accounts.map((account) => [account.id, account]));
+    this.#accounts = configs.map((config) => new Account(config));
+    this.#byId = new Map(this.#accounts.map((account) => [account.id, account]));
     this.#random = options.random ?? Math.random;
     this.#bindings = new LRUCache<string, Account>({
       max: options.maxBoundSessions ?? 100_000,
@@ -54,6 +55,44 @@ export class AccountRegistry {
         account.boundSessions -= 1;
       },
     });
+  }
+
+  /** The accounts requests may be given to now. */
+  get accounts(): readonly Account[] {
+    return this.#accounts;
+  }
+
+  /**
+   * Adds an account (a config reload): new sessions may be given to it from the next choice on. Throws when
+   * an account with its id is registered.
+   */
+  add(account: Account): void {
+    if (this.#byId.has(account.id)) throw new Error(`an account "${account.id}" is registered`);
+    this.#byId.set(account.id, account);
+    this.#accounts = [...this.#accounts, account];
+  }
+
+  /**
+   * Takes a reloaded config of a registered account (`Account.reconfigure`): its priority and cap count from
+   * the next choice, its proxy and credential from the next request. Undefined when there is no such account.
+   */
+  update(config: AccountConfig): Account | undefined {
+    const account = this.#byId.get(config.id);
+    account?.reconfigure(config);
+    return account;
+  }
+
+  /**
+   * Removes an account (a config reload): it gets no new request or session from now on, and the sessions bound
+   * to it move on their next request, as when an account becomes unusable. A request in flight keeps the
+   * account object it holds until it ends. Undefined when there was none.
+   */
+  remove(id: string): Account | undefined {
+    const account = this.#byId.get(id);
+    if (!account) return undefined;
+    this.#byId.delete(id);
+    this.#accounts = this.#accounts.filter((candidate) => candidate !== account);
+    return account;
   }
 
   /** Shares every cool-down, disable, enable and window change with the other instances from now on. */
@@ -94,7 +133,7 @@ export class AccountRegistry {
     const usable = this.#usable;
     usable.length = 0;
     const checkExcluded = excluded.size > 0;
-    for (const account of this.accounts) {
+    for (const account of this.#accounts) {
       if ((checkExcluded && excluded.has(account.id)) || !this.isUsable(account, now)) continue;
       account.assess(now);
       usable.push(account);
@@ -238,7 +277,7 @@ export class AccountRegistry {
 
   /** Milliseconds until some account may be usable again (for `retry-after`), at least 1 s. */
   millisecondsUntilAvailable(now = Date.now()): number {
-    const coolDowns = this.accounts
+    const coolDowns = this.#accounts
       .filter((account) => !account.disabledReason)
       .map((account) => account.coolingUntil - now)
       .filter((remaining) => remaining > 0);
@@ -247,6 +286,6 @@ export class AccountRegistry {
 
   /** True when at least one account could take a request now. */
   hasUsableAccount(now = Date.now()): boolean {
-    return this.accounts.some((account) => this.isUsable(account, now));
+    return this.#accounts.some((account) => this.isUsable(account, now));
   }
 }

@@ -18,10 +18,11 @@ export interface AccessTokenSource {
  */
 export class Account {
   readonly id: string;
-  readonly priority: number;
-  readonly maxConcurrency: number;
-  readonly proxy: string | undefined;
-  readonly usesOAuth: boolean;
+  // Priority, cap, proxy and credential change with a config reload (`reconfigure`); the live state stays.
+  priority: number;
+  maxConcurrency: number;
+  proxy: string | undefined;
+  usesOAuth: boolean;
   /** Set for an OAuth account whose token the relay refreshes. */
   tokenSource: AccessTokenSource | undefined;
   inFlight = 0;
@@ -43,7 +44,7 @@ export class Account {
   warning = false;
   requests = 0;
   failures = 0;
-  readonly #staticCredential: Readonly<Record<string, string>>;
+  #staticCredential: Readonly<Record<string, string>>;
   #assessment: WindowAssessment | undefined;
   #assessedUntil = 0;
 
@@ -52,6 +53,23 @@ export class Account {
     this.priority = config.priority;
     this.maxConcurrency = config.maxConcurrency;
     this.proxy = config.proxy;
+    this.usesOAuth = false;
+    this.#staticCredential = {};
+    this.#setCredential(config);
+  }
+
+  /**
+   * Takes a reloaded config of this account: the next choice sees its priority and cap, the next request its
+   * proxy and credential; requests in flight, cool-downs, windows and bound sessions are kept.
+   */
+  reconfigure(config: AccountConfig): void {
+    this.priority = config.priority;
+    this.maxConcurrency = config.maxConcurrency;
+    this.proxy = config.proxy;
+    this.#setCredential(config);
+  }
+
+  #setCredential(config: AccountConfig): void {
     const oauthToken = config.oauth?.accessToken ?? config.oauthToken;
     this.usesOAuth = oauthToken !== undefined;
     this.#staticCredential =
