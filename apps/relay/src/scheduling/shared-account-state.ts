@@ -126,7 +126,7 @@ export class SharedAccountState {
   readonly #options: SharedAccountStateOptions;
   readonly #stateKey: string;
   readonly #channel: string;
-  readonly #known: ReadonlySet<string>;
+  readonly #known: Set<string>;
   readonly #versions = new Map<string, number>();
   readonly #queued = new Map<string, Change>();
   readonly #lastWindows = new Map<string, { key: string; at: number }>();
@@ -158,6 +158,34 @@ export class SharedAccountState {
       this.#options.onError?.(error);
     }
     await this.#load();
+  }
+
+  /**
+   * Tracks an account added by a config reload: its facts are applied from now on, starting with what Redis
+   * knows of it (another instance may have it cooling down or disabled). Resolves even when Redis is down.
+   */
+  async addAccount(accountId: string): Promise<void> {
+    this.#known.add(accountId);
+    // Its local account is new: whatever version was applied before belonged to an account since removed.
+    this.#versions.delete(accountId);
+    let encoded: string | null;
+    try {
+      encoded = await this.#options.redis.hget(this.#stateKey, accountId);
+    } catch (error) {
+      this.#options.onError?.(error);
+      return;
+    }
+    if (encoded && this.#known.has(accountId)) this.#applyStored(accountId, encoded);
+  }
+
+  /** Stops tracking an account removed by a config reload; what Redis holds of it stays for the other instances. */
+  removeAccount(accountId: string): void {
+    this.#known.delete(accountId);
+    this.#versions.delete(accountId);
+    this.#lastWindows.delete(accountId);
+    for (const key of this.#queued.keys()) {
+      if (key.startsWith(`${accountId}\u0000`)) this.#queued.delete(key);
+    }
   }
 
   /** The account may not be used before `untilMs` (a 429, an exhausted window). */
