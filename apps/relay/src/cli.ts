@@ -10,13 +10,20 @@ import { startDemoUpstream } from './demo-upstream.js';
 import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
-import { requestConfig } from './lifecycle/worker-config.js';
+import { requestConfig, requestReloadedConfig } from './lifecycle/worker-config.js';
 import { importClaudeCredentials } from './oauth/import-claude-credentials.js';
 
 async function main(): Promise<number> {
   if (cluster.isWorker) {
-    // A worker of `--workers N` serves the primary's final config (after --demo and key creation).
-    await serveUntilSignal(validateConfig((await requestConfig()) as RelayConfigInput), { repeatWindowMs: 1_000 });
+    // A worker of `--workers N` serves the primary's final config (after --demo and key creation); on SIGHUP
+    // the primary re-reads the file for it.
+    await serveUntilSignal(
+      requestConfig().then((config) => validateConfig(config as RelayConfigInput)),
+      {
+        repeatWindowMs: 1_000,
+        reloadConfig: async () => validateConfig((await requestReloadedConfig()) as RelayConfigInput),
+      },
+    );
     return 0;
   }
 
@@ -30,7 +37,8 @@ async function main(): Promise<number> {
     console.log(`relay: ${replaced ? 'replaced' : 'added'} OAuth account "${id}" in ${command.configFile} (mode 0600)`);
     return 0;
   }
-  const config = loadConfig(command.configFile ? { file: command.configFile } : {});
+  const readConfig = () => loadConfig(command.configFile ? { file: command.configFile } : {});
+  const config = readConfig();
   const stateFile = new StateFile(resolve(config.state.file));
   if (command.kind === 'create-key') {
     const { id, key } = stateFile.createClientKey(command.id);
@@ -51,16 +59,26 @@ async function main(): Promise<number> {
 
   const demo = command.demo ? await startDemoUpstream(config) : undefined;
   const finalConfig = demo?.config ?? config;
+  // SIGHUP re-reads the file (and the environment), with --demo's upstream in place again.
+  const reloadConfig = () => {
+    const loaded = readConfig();
+    return demo ? demo.applyTo(loaded) : loaded;
+  };
   if (command.workers > 1) {
-    const code = await runWorkers(command.workers, finalConfig, {
-      ...defaultRestartPolicy,
-      maxCrashes: finalConfig.workers.maxCrashes,
-      windowMs: finalConfig.workers.crashWindowMs,
-    });
+    const code = await runWorkers(
+      command.workers,
+      finalConfig,
+      {
+        ...defaultRestartPolicy,
+        maxCrashes: finalConfig.workers.maxCrashes,
+        windowMs: finalConfig.workers.crashWindowMs,
+      },
+      reloadConfig,
+    );
     await demo?.close();
     return code;
   }
-  await serveUntilSignal(finalConfig);
+  await serveUntilSignal(finalConfig, { reloadConfig: async () => reloadConfig() });
   await demo?.close();
   return 0;
 }

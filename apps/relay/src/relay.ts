@@ -4,18 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ConnectionPool } from '@relay/connection-pool';
 import { createRelayMetrics } from '@relay/metrics';
-import type { KeyLimits } from '@relay/quota';
 import { createSessionStore, SessionManager } from '@relay/session-store';
 import type { Logger } from 'pino';
-import { hashClientKey } from './auth/client-key.js';
 import { type Client, ClientRegistry } from './auth/client-registry.js';
+import { clientsFromConfig } from './auth/config-clients.js';
 import { StateFile } from './auth/state-file.js';
+import type { ConfigDiff } from './config/config-diff.js';
 import type { RelayConfig } from './config/config-schema.js';
 import { AuthenticationBackoff } from './http/authentication-backoff.js';
 import { buildServer } from './http/build-server.js';
 import { ClientBodyBudget } from './http/client-body-budget.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { ClientSessionCap } from './http/client-session-cap.js';
+import { ConfigReloader } from './lifecycle/config-reload.js';
 import { createLogger, flushLogger } from './logger.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { startAccountServices } from './scheduling/account-services.js';
@@ -37,6 +38,11 @@ export interface Relay {
    * With `force`, in-flight requests are cut at once (a second SIGTERM); the store is still flushed.
    */
   close(options?: { force?: boolean }): Promise<void>;
+  /**
+   * Applies a re-read, validated config (`SIGHUP`): accounts and clients change live, without dropping a
+   * connection or a stream; other fields that differ are logged as needing a restart (`ConfigReloader`).
+   */
+  reload(config: RelayConfig): Promise<ConfigDiff>;
 }
 
 /** Everything the relay is made of, composed from the config; `startRelay` listens on top of it. */
@@ -132,7 +138,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     readiness: async () => {
       const checks: Record<string, string> = {};
       checks.accounts =
-        config.accounts.length === 0
+        accounts.accounts.length === 0
           ? 'missing: no upstream account is configured (accounts[] or ANTHROPIC_API_KEY)'
           : accounts.hasUsableAccount()
             ? 'ok'
@@ -168,15 +174,23 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     'relay listening',
   );
 
-  if (config.upstream.warmup && config.accounts.length > 0) {
-    const targets = warmupTargets(config, origin);
+  const warmUp = (targets: Array<{ origin: string; proxy?: string }>) => {
     void pool.warmup(targets).then((results) => {
       for (const result of results) {
         if (result.ok) logger.info({ key: result.key, opened: result.opened, ms: result.durationMs }, 'warmed up');
         else logger.warn({ key: result.key, error: result.error?.message }, 'warm-up failed (not fatal)');
       }
     });
-  }
+  };
+  if (config.upstream.warmup && config.accounts.length > 0) warmUp(warmupTargets(config, origin));
+  const reloader = new ConfigReloader({
+    config,
+    accountServices,
+    clients,
+    metrics,
+    warmUp: (proxies) => warmUp(proxies.map((proxy) => (proxy ? { origin, proxy } : { origin }))),
+    logger,
+  });
 
   const close = async () => {
     const graceTimer = setTimeout(() => {
@@ -213,6 +227,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       if (closeOptions.force) server.closeAllConnections();
       return closing;
     },
+    reload: (next) => reloader.reload(next),
   };
 }
 
@@ -229,18 +244,6 @@ function listen(server: Server, host: string, port: number, backlog: number): Pr
 
 /** The relay's clients: the configured ones and the keys generated into the state file. */
 function clientsOf(config: RelayConfig): Client[] {
-  const configured = config.clients.map(
-    (client): Client => ({
-      id: client.id,
-      keyHash: client.keyHash ?? hashClientKey(client.key as string),
-      userId: client.userId,
-      maxConcurrency: client.maxConcurrency,
-      ...(client.models ? { models: client.models } : {}),
-      ...(client.expiresAt !== undefined ? { expiresAt: epochMs(client.expiresAt) } : {}),
-      ...(client.limits ? { limits: client.limits as KeyLimits } : {}),
-      source: 'config',
-    }),
-  );
   const generated = new StateFile(resolve(config.state.file)).read().map(
     (stored): Client => ({
       id: stored.id,
@@ -250,12 +253,7 @@ function clientsOf(config: RelayConfig): Client[] {
       source: 'state',
     }),
   );
-  return [...configured, ...generated];
-}
-
-/** An `expiresAt` of the config: epoch ms, or an ISO 8601 date-time. */
-function epochMs(value: string | number): number {
-  return typeof value === 'number' ? value : Date.parse(value);
+  return [...clientsFromConfig(config.clients), ...generated];
 }
 
 /**
