@@ -12,7 +12,7 @@ import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-su
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientKey } from '../src/auth/client-key.js';
 import { postMessage } from './api-client.js';
-import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
+import { pidsThatLogged, startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const moduleRecorder = fileURLToPath(new URL('./fixtures/record-module-loads.mjs', import.meta.url));
@@ -49,22 +49,6 @@ async function runRelay(
   return { code, stdout, stderr };
 }
 
-/** The pids of the processes that printed `relay listening`, once `count` of them have. */
-async function listeningPids(relay: RelayProcess, count: number): Promise<number[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const pids = new Set(
-      relay.output
-        .filter((line) => line.includes('"msg":"relay listening"'))
-        .map((line) => (JSON.parse(line) as { pid: number }).pid),
-    );
-    if (pids.size >= count) return [...pids];
-    if (Date.now() > deadline)
-      throw new Error(`only ${pids.size} of ${count} workers listened:\n${relay.output.join('\n')}`);
-    await sleep(50);
-  }
-}
-
 let mock: MockAnthropic;
 beforeAll(async () => {
   mock = await createMockAnthropic();
@@ -80,7 +64,7 @@ afterAll(async () => {
 describe('--workers', () => {
   it('gives the workers their config over IPC: no secret in a worker’s environment', async () => {
     const relay = await startRelayProcess({ upstream: { baseUrl: mock.url }, accounts }, { args: ['--workers', '2'] });
-    const pids = await listeningPids(relay, 2);
+    const pids = await pidsThatLogged(relay, 'relay listening', 2);
     for (const pid of pids) {
       const environment = readFileSync(`/proc/${pid}/environ`, 'latin1');
       expect(environment).not.toContain(upstreamKey);

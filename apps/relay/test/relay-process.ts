@@ -112,6 +112,32 @@ export async function startRelayProcess(
   return relay;
 }
 
+/**
+ * The pids of the processes of `relay` (its workers, with `--workers N`) that logged a line whose `msg` is
+ * `message`, once `count` distinct ones have (counting only lines from index `since` of its output on).
+ */
+export async function pidsThatLogged(
+  relay: RelayProcess,
+  message: string,
+  count: number,
+  options: { since?: number; timeoutMs?: number } = {},
+): Promise<number[]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const marker = `"msg":${JSON.stringify(message)}`;
+  for (;;) {
+    const pids = new Set(
+      relay.output
+        .slice(options.since ?? 0)
+        .filter((line) => line.includes(marker))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid),
+    );
+    if (pids.size >= count) return [...pids];
+    if (Date.now() > deadline)
+      throw new Error(`only ${pids.size} of ${count} processes logged "${message}":\n${relay.output.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Kills every relay a test left running (for `afterEach`/`afterAll`). */
 export async function stopAllRelays(): Promise<void> {
   await Promise.all([...running].map((relay) => relay.stop('SIGKILL')));
