@@ -1,5 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
+import { ChannelSubscriber } from '../redis/channel-subscriber.js';
+import { parseValidatedJson } from '../redis/validated-json.js';
 import type { UsageWindows } from './usage-windows.js';
 
 /**
@@ -130,7 +132,7 @@ export class SharedAccountState {
   readonly #versions = new Map<string, number>();
   readonly #queued = new Map<string, Change>();
   readonly #lastWindows = new Map<string, { key: string; at: number }>();
-  #subscriber: Redis | Cluster | undefined;
+  #subscriber: ChannelSubscriber | undefined;
   #closed = false;
 
   constructor(options: SharedAccountStateOptions) {
@@ -142,21 +144,18 @@ export class SharedAccountState {
 
   /** Subscribes, then loads what Redis knows. Resolves even when Redis is down (the local view goes on). */
   async start(): Promise<void> {
-    const subscriber = this.#options.redis.duplicate();
+    const subscriber = new ChannelSubscriber({
+      redis: this.#options.redis,
+      channel: this.#channel,
+      onMessage: (message) => this.#receive(message),
+      // After an outage: send what was learnt meanwhile, then take Redis's merged view.
+      onReady: () => {
+        void this.#resync();
+      },
+      onError: (error) => this.#options.onError?.(error),
+    });
     this.#subscriber = subscriber;
-    subscriber.on('error', (error: unknown) => this.#options.onError?.(error));
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.#channel) this.#receive(message);
-    });
-    // After an outage: send what was learnt meanwhile, then take Redis's merged view.
-    subscriber.on('ready', () => {
-      void this.#resync();
-    });
-    try {
-      await subscriber.subscribe(this.#channel);
-    } catch (error) {
-      this.#options.onError?.(error);
-    }
+    await subscriber.subscribed;
     await this.#load();
   }
 
@@ -219,9 +218,8 @@ export class SharedAccountState {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const subscriber = this.#subscriber;
+    this.#subscriber?.close();
     this.#subscriber = undefined;
-    if (subscriber) subscriber.disconnect();
   }
 
   #send(accountId: string, change: Change): void {
@@ -273,37 +271,14 @@ export class SharedAccountState {
   }
 
   #receive(message: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      this.#options.onRejected?.('an account change that is not JSON');
-      return;
-    }
-    const result = messageSchema.safeParse(parsed);
-    if (!result.success) {
-      this.#options.onRejected?.('an account change of the wrong shape');
-      return;
-    }
-    const { account, state } = result.data;
-    if (!this.#known.has(account)) return;
-    this.#applyFacts(account, state);
+    const change = parseValidatedJson(messageSchema, message, 'an account change', this.#options.onRejected);
+    if (!change || !this.#known.has(change.account)) return;
+    this.#applyFacts(change.account, change.state);
   }
 
   #applyStored(accountId: string, encoded: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(encoded);
-    } catch {
-      this.#options.onRejected?.('a stored account state that is not JSON');
-      return;
-    }
-    const result = factsSchema.safeParse(parsed);
-    if (!result.success) {
-      this.#options.onRejected?.('a stored account state of the wrong shape');
-      return;
-    }
-    this.#applyFacts(accountId, result.data);
+    const state = parseValidatedJson(factsSchema, encoded, 'a stored account state', this.#options.onRejected);
+    if (state) this.#applyFacts(accountId, state);
   }
 
   #applyFacts(accountId: string, state: z.infer<typeof factsSchema>): void {
