@@ -2,12 +2,22 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import type { OAuthCredentials } from '../oauth/oauth-credentials.js';
 import { generateClientKey, hashClientKey } from './client-key.js';
+import { withFileLock } from './file-lock.js';
 
-/** A client key the relay generated: only its hash is kept on disk. */
+/**
+ * A client key kept in the state file: only its hash. `relay keys create` (without an admin token) and a first
+ * start write `id`, `keyHash` and `createdAt`; the key store of the memory session store adds the rest. Times
+ * are ISO 8601 strings, so that the file reads well.
+ */
 export interface StoredClientKey {
   id: string;
   keyHash: string;
   createdAt: string;
+  userId?: string;
+  models?: string[];
+  expiresAt?: string;
+  limits?: Record<string, unknown>;
+  lastUsedAt?: string;
 }
 
 interface StateFileContent {
@@ -17,14 +27,17 @@ interface StateFileContent {
   oauth?: Record<string, OAuthCredentials>;
 }
 
-/** The relay's own state on disk (generated client key hashes), written atomically with mode 0600. */
+/**
+ * The relay's own state on disk (client key hashes, refreshed OAuth pairs), written atomically with mode 0600.
+ * Every change is a read-modify-write under a lock file, so that processes sharing the file (workers, the
+ * `relay keys` command) never lose each other's changes.
+ */
 export class StateFile {
   constructor(readonly path: string) {}
 
   /** The stored client keys; none when the file does not exist yet. */
   read(): StoredClientKey[] {
-    const content = this.#content();
-    return Array.isArray(content.clients) ? content.clients : [];
+    return clientsOf(this.#content());
   }
 
   /** The OAuth credentials of `accountId` refreshed by an earlier run, if any. */
@@ -35,12 +48,34 @@ export class StateFile {
 
   /** Keeps a refreshed pair (before it is used: the old refresh token is dead from now on). */
   writeOAuthCredentials(accountId: string, credentials: OAuthCredentials): void {
-    const content = this.#content();
-    this.#write({
-      version: 1,
-      clients: Array.isArray(content.clients) ? content.clients : [],
-      oauth: { ...content.oauth, [accountId]: credentials },
+    this.#change((content) => ({ ...content, oauth: { ...content.oauth, [accountId]: credentials } }));
+  }
+
+  /**
+   * Changes the stored client keys: `change` gets the current ones (read under the lock) and returns the new
+   * list, or undefined to write nothing. Resolves to what `change` returned.
+   */
+  updateClientKeys(
+    change: (clients: StoredClientKey[]) => StoredClientKey[] | undefined,
+  ): StoredClientKey[] | undefined {
+    let result: StoredClientKey[] | undefined;
+    this.#change((content) => {
+      result = change(clientsOf(content));
+      return result && { ...content, clients: result };
     });
+    return result;
+  }
+
+  /** Generates a key, stores its hash under `id` (a free `client-N` name by default) and returns the key once. */
+  createClientKey(id?: string): { id: string; key: string } {
+    const key = generateClientKey();
+    let chosenId = id;
+    this.updateClientKeys((clients) => {
+      chosenId = id ?? nextFreeId(clients);
+      if (clients.some((client) => client.id === chosenId)) throw new Error(`a client key named "${chosenId}" exists`);
+      return [...clients, { id: chosenId, keyHash: hashClientKey(key), createdAt: new Date().toISOString() }];
+    });
+    return { id: chosenId as string, key };
   }
 
   #content(): Partial<StateFileContent> {
@@ -54,25 +89,25 @@ export class StateFile {
     return JSON.parse(text) as Partial<StateFileContent>;
   }
 
-  /** Generates a key, stores its hash under `id` (a free `client-N` name by default) and returns the key once. */
-  createClientKey(id?: string): { id: string; key: string } {
-    const clients = this.read();
-    const chosenId = id ?? nextFreeId(clients);
-    if (clients.some((client) => client.id === chosenId)) throw new Error(`a client key named "${chosenId}" exists`);
-    const key = generateClientKey();
-    clients.push({ id: chosenId, keyHash: hashClientKey(key), createdAt: new Date().toISOString() });
-    const { oauth } = this.#content();
-    this.#write({ version: 1, clients, ...(oauth ? { oauth } : {}) });
-    return { id: chosenId, key };
+  #change(change: (content: Partial<StateFileContent>) => Partial<StateFileContent> | undefined): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    withFileLock(this.path, () => {
+      const next = change(this.#content());
+      if (!next) return;
+      this.#write({ ...next, version: 1, clients: clientsOf(next) });
+    });
   }
 
   #write(content: StateFileContent): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
     chmodSync(temporary, 0o600);
     renameSync(temporary, this.path);
   }
+}
+
+function clientsOf(content: Partial<StateFileContent>): StoredClientKey[] {
+  return Array.isArray(content.clients) ? content.clients : [];
 }
 
 function nextFreeId(clients: StoredClientKey[]): string {
