@@ -17,6 +17,11 @@ import { ClientBodyBudget } from './http/client-body-budget.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { ClientSessionCap } from './http/client-session-cap.js';
 import { ConfigReloader } from './lifecycle/config-reload.js';
+import { storedKeyConcurrency } from './keys/key-record.js';
+import type { KeyStore } from './keys/key-store.js';
+import { RedisKeyStore } from './keys/redis-key-store.js';
+import { StateFileKeyStore } from './keys/state-file-key-store.js';
+import { StoredKeys } from './keys/stored-keys.js';
 import { createLogger, flushLogger } from './logger.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { startAccountServices } from './scheduling/account-services.js';
@@ -87,15 +92,22 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     (account) => pool.isAvailable(origin, { proxy: account.proxy }),
     { sessionBindingMs: config.sessions.affinityTtlSeconds * 1000, maxBoundSessions: config.sessions.maxSessions },
   );
-  const accountServices = await startAccountServices({
-    config,
-    accounts,
-    redis,
-    pool,
-    stateFile: new StateFile(resolve(config.state.file)),
-    logger,
-  });
-  const clients = new ClientRegistry(clientsOf(config));
+  const stateFile = new StateFile(resolve(config.state.file));
+  const accountServices = await startAccountServices({ config, accounts, redis, pool, stateFile, logger });
+  const clients = new ClientRegistry(clientsOf(config, redis ? stateFile : undefined));
+  // Keys created at runtime: in Redis beside the sessions, or in the state file with the memory store.
+  const keyStore: KeyStore = redis
+    ? new RedisKeyStore({
+        redis,
+        keyPrefix: config.sessions.keyPrefix,
+        onRejected: (reason) => logger.warn({ reason }, 'dropped a client key message or record from Redis'),
+      })
+    : new StateFileKeyStore({
+        stateFile,
+        onRejected: (reason) => logger.warn({ reason }, 'dropped a client key of the state file'),
+      });
+  const keys = new StoredKeys({ store: keyStore, clients, logger });
+  await keys.start();
   const forwarder = new Forwarder({
     baseUrl: config.upstream.baseUrl,
     maxAttempts: config.upstream.maxAttempts,
@@ -129,6 +141,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     config,
     logger,
     clients,
+    keys,
     limiter,
     bodyBudget: new ClientBodyBudget(config.limits.clientBodyBytes),
     accounts,
@@ -210,6 +223,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       clearInterval(idleSweep);
     }
     for (const collector of collectors) collector.detach();
+    await keys.close();
     await accountServices.close();
     await sessions.close();
     redis?.disconnect();
@@ -242,18 +256,21 @@ function listen(server: Server, host: string, port: number, backlog: number): Pr
   });
 }
 
-/** The relay's clients: the configured ones and the keys generated into the state file. */
-function clientsOf(config: RelayConfig): Client[] {
-  const generated = new StateFile(resolve(config.state.file)).read().map(
+/**
+ * The relay's clients besides the key store's: the configured ones and, beside a Redis store, the keys of this
+ * machine's state file (with the memory store the state file is the key store, read by StoredKeys).
+ */
+function clientsOf(config: RelayConfig, stateFile: StateFile | undefined): Client[] {
+  const local = (stateFile?.read() ?? []).map(
     (stored): Client => ({
       id: stored.id,
       keyHash: stored.keyHash,
       userId: undefined,
-      maxConcurrency: 32,
+      maxConcurrency: storedKeyConcurrency,
       source: 'state',
     }),
   );
-  return [...clientsFromConfig(config.clients), ...generated];
+  return [...clientsFromConfig(config.clients), ...local];
 }
 
 /**

@@ -62,7 +62,11 @@ export const modelPatternSchema = z
   .regex(/^[A-Za-z0-9.*:@_-]+$/, 'letters, digits, ".", ":", "@", "_", "-" and "*" only');
 
 /** When a key stops working: an ISO 8601 date-time, or milliseconds since the epoch. */
-export const expiresAtSchema = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
+export const expiresAtSchema = z.union([
+  z.iso.datetime({ offset: true }),
+  // The largest time a Date holds.
+  z.number().int().nonnegative().max(8.64e15),
+]);
 
 /**
  * One client of the relay: its key (or only the key's SHA-256 hash), its per-process concurrency limit, and

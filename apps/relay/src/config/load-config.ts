@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ZodError } from 'zod';
 import { ConfigError } from './config-error.js';
 import { configSchema, type RelayConfig, type RelayConfigInput } from './config-schema.js';
 import { applyEnvironmentOverrides } from './environment-overrides.js';
@@ -24,10 +25,16 @@ export function validateConfig(input: RelayConfigInput): RelayConfig {
     );
     return result.data;
   }
-  const [issue] = result.error.issues;
+  const { field, message } = describeFirstIssue(result.error);
+  throw new ConfigError(`invalid config: ${field}: ${message}`, field);
+}
+
+/** The first problem of a failed validation: the dotted path of its field and what is wrong (never the value). */
+export function describeFirstIssue(error: ZodError): { field: string; message: string } {
+  const [issue] = error.issues;
   const field = issue ? formatPath(issue.path) : '(root)';
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
-  throw new ConfigError(`invalid config: ${field}: ${issue?.message ?? 'invalid'}${keys}`, field);
+  return { field, message: `${issue?.message ?? 'invalid'}${keys}` };
 }
 
 function readConfigFile(file: string): RelayConfigInput {
