@@ -1,7 +1,10 @@
-import { presentedKey } from '../auth/client-registry.js';
+import { type Client, presentedKey } from '../auth/client-registry.js';
+import { isKeyExpired, keyExpiredMessage } from '../keys/key-expiry.js';
+import { modelAllowListOf } from '../keys/model-allow-list.js';
 import { identifySession } from '../sessions/session-id.js';
 import { ApiError } from './api-error.js';
 import type { AppServices, RouteHandler } from './app-services.js';
+import { decodeString } from './body-scanner.js';
 import { hasBody, type ParsedBody, readJsonBody } from './json-body.js';
 
 const noAccountMessage =
@@ -9,8 +12,9 @@ const noAccountMessage =
 
 /**
  * The handler of the API routes forwarded upstream: authenticates the client key (refused with 429 while its
- * address is backing off), holds one of its concurrency slots, reads the JSON body (after authentication, so
- * an unknown client costs no body read), identifies the session of a Messages request (counted against the
+ * address is backing off, 401 once it expired), holds one of its concurrency slots, reads the JSON body (after
+ * authentication, so an unknown client costs no body read), refuses a model outside the key's allow-list (403),
+ * identifies the session of a Messages request (counted against the
  * client's session cap) and hands over to the forwarder. Failures are answered and logged by the request
  * handler around it.
  */
@@ -25,6 +29,11 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
       throw new ApiError(401, 'authentication_error', key ? 'invalid client key' : 'missing client key (x-api-key)');
     }
     log.clientId = client.id;
+    const now = Date.now();
+    if (isKeyExpired(client.expiresAt, now)) {
+      throw new ApiError(401, 'authentication_error', keyExpiredMessage(client.expiresAt as number));
+    }
+    services.keys.recordUse(client.id, now);
     if (services.accounts.accounts.length === 0) throw new ApiError(503, 'api_error', noAccountMessage);
     services.limiter.acquire(client.id, client.maxConcurrency);
     const bodyLease = services.bodyBudget.lease(client.id);
@@ -39,6 +48,7 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
           );
         }
         body = await readJsonBody(request, bodyLimit, bodyLease);
+        if (client.models) assertModelAllowed(client, client.models, body);
       }
       const session =
         endpoint === 'messages'
@@ -62,4 +72,21 @@ export function apiRoute(services: AppServices, endpoint: 'messages' | 'other'):
       services.limiter.release(client.id);
     }
   };
+}
+
+// A model name longer than this is no model's: the message quotes only its start.
+const quotedModelLength = 100;
+
+/** Throws 403 `permission_error` when the body names a model outside the key's allow-list (none named: upstream's 400). */
+function assertModelAllowed(client: Client, patterns: readonly string[], body: ParsedBody): void {
+  const range = body.fields.model;
+  if (!range) return;
+  const model = decodeString(body.raw, range);
+  if (modelAllowListOf(patterns).allows(model)) return;
+  const quoted = model.length > quotedModelLength ? `${model.slice(0, quotedModelLength)}…` : model;
+  throw new ApiError(
+    403,
+    'permission_error',
+    `the client key "${client.id}" may not use the model "${quoted}" (allowed: ${patterns.join(', ')})`,
+  );
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { ClientRegistry } from '../auth/client-registry.js';
+import type { Client, ClientRegistry } from '../auth/client-registry.js';
 import type { RelayConfig } from '../config/config-schema.js';
+import type { StoredKeys } from '../keys/stored-keys.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import type { Forwarder } from '../upstream/forwarder.js';
 import type { AuthenticationBackoff } from './authentication-backoff.js';
@@ -16,6 +17,13 @@ export interface AppServices {
   config: RelayConfig;
   logger: Logger;
   clients: ClientRegistry;
+  /** The client keys of the key store (Redis or the state file): the admin keys API and each key's last use. */
+  keys: StoredKeys;
+  /**
+   * The limiter's view of a key's usage against each of its limits, shown by `GET /admin/keys/:id` as `usage`
+   * (left out when this is absent or resolves to undefined). Filled in by the limits and budgets (@relay/quota).
+   */
+  keyUsage?(client: Client): Promise<unknown>;
   limiter: ClientConcurrencyLimiter;
   bodyBudget: ClientBodyBudget;
   accounts: AccountRegistry;

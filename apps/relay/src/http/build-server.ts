@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { AdminGuard } from './admin-guard.js';
+import { adminKeyRoutes } from './admin-key-routes.js';
 import { apiRoute } from './api-route.js';
 import type { AppServices, RouteHandler } from './app-services.js';
 import { dashboardDirectory, dashboardRoute, loadDashboardFiles } from './dashboard-route.js';
@@ -15,8 +16,10 @@ import { serviceRoutes } from './service-routes.js';
  */
 export function buildServer(services: AppServices): Server {
   const { config } = services;
+  const admin = new AdminGuard(config.admin.token, services.authenticationBackoff);
   const handlers: Record<RouteName, RouteHandler> = {
-    ...serviceRoutes(services, new AdminGuard(config.admin.token, services.authenticationBackoff)),
+    ...serviceRoutes(services, admin),
+    ...adminKeyRoutes(services, admin),
     messages: apiRoute(services, 'messages'),
     'count-tokens': apiRoute(services, 'other'),
     models: apiRoute(services, 'other'),

@@ -22,6 +22,17 @@ describe('matchRoute', () => {
     });
   });
 
+  it.each([
+    ['GET', '/admin/keys', 'admin-keys', undefined],
+    ['HEAD', '/admin/keys', 'admin-keys', undefined],
+    ['POST', '/admin/keys', 'admin-key-create', undefined],
+    ['GET', '/admin/keys/ci%40team', 'admin-key', 'ci@team'],
+    ['PATCH', '/admin/keys/ci', 'admin-key-update', 'ci'],
+    ['DELETE', '/admin/keys/ci', 'admin-key-revoke', 'ci'],
+  ])('routes %s %s to %s', (method, path, name, parameter) => {
+    expect(matchRoute(method, path)).toEqual({ name, parameter });
+  });
+
   it('matches nothing for another method, or a path that is only similar', () => {
     for (const [method, path] of [
       ['GET', '/v1/messages'],
@@ -40,6 +51,12 @@ describe('matchRoute', () => {
       ['POST', '/admin/accounts//enable'],
       ['POST', '/admin/accounts/a/b/enable'],
       ['DELETE', '/v1/messages'],
+      ['PUT', '/admin/keys/ci'],
+      ['POST', '/admin/keys/ci'],
+      ['DELETE', '/admin/keys'],
+      ['PATCH', '/admin/keys/'],
+      ['DELETE', '/admin/keys/a/b'],
+      ['GET', '/admin/keys/%2e%2e'],
     ] as const) {
       expect(matchRoute(method, path), `${method} ${path}`).toBeUndefined();
     }

@@ -8,6 +8,11 @@ export type RouteName =
   | 'admin-sessions'
   | 'admin-accounts'
   | 'admin-account-enable'
+  | 'admin-keys'
+  | 'admin-key-create'
+  | 'admin-key'
+  | 'admin-key-update'
+  | 'admin-key-revoke'
   | 'messages'
   | 'count-tokens'
   | 'models'
@@ -32,6 +37,8 @@ const exactRoutes = new Map<string, RouteMatch>(
       ['GET /admin/stats', 'admin-stats'],
       ['GET /admin/sessions', 'admin-sessions'],
       ['GET /admin/accounts', 'admin-accounts'],
+      ['GET /admin/keys', 'admin-keys'],
+      ['POST /admin/keys', 'admin-key-create'],
       ['POST /v1/messages', 'messages'],
       ['POST /v1/messages/count_tokens', 'count-tokens'],
       ['GET /v1/models', 'models'],
@@ -42,6 +49,12 @@ const exactRoutes = new Map<string, RouteMatch>(
 const modelPrefix = '/v1/models/';
 const adminAccountPrefix = '/admin/accounts/';
 const enableSuffix = '/enable';
+const adminKeyPrefix = '/admin/keys/';
+const adminKeyRoutes = new Map<string, RouteName>([
+  ['GET', 'admin-key'],
+  ['PATCH', 'admin-key-update'],
+  ['DELETE', 'admin-key-revoke'],
+]);
 // A longer path parameter is no id of ours (and no model's).
 const maximumParameterLength = 100;
 
@@ -60,6 +73,11 @@ export function matchRoute(method: string | undefined, path: string): RouteMatch
   if (routeMethod === 'POST' && path.startsWith(adminAccountPrefix) && path.endsWith(enableSuffix)) {
     const parameter = segmentParameter(path.slice(adminAccountPrefix.length, path.length - enableSuffix.length));
     return parameter === undefined ? undefined : { name: 'admin-account-enable', parameter };
+  }
+  const keyRoute = routeMethod === undefined ? undefined : adminKeyRoutes.get(routeMethod);
+  if (keyRoute && path.startsWith(adminKeyPrefix)) {
+    const parameter = segmentParameter(path.slice(adminKeyPrefix.length));
+    return parameter === undefined ? undefined : { name: keyRoute, parameter };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { AdminGuard } from './admin-guard.js';
+import type { AdminKeyRouteName } from './admin-key-routes.js';
 import { ApiError } from './api-error.js';
 import type { AppServices, RouteHandler } from './app-services.js';
 import { sendJson, sendText } from './respond.js';
@@ -8,7 +9,10 @@ import type { RouteName } from './route-match.js';
 export function serviceRoutes(
   services: AppServices,
   admin: AdminGuard,
-): Record<Exclude<RouteName, 'messages' | 'count-tokens' | 'models' | 'model' | 'dashboard'>, RouteHandler> {
+): Record<
+  Exclude<RouteName, 'messages' | 'count-tokens' | 'models' | 'model' | 'dashboard' | AdminKeyRouteName>,
+  RouteHandler
+> {
   return {
     root: async (_request, response, log) => sendJson(response, 200, { status: 'ok', service: 'relay' }, log.requestId),
     healthz: async (_request, response, log) => sendJson(response, 200, { status: 'ok' }, log.requestId),
