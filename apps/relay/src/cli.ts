@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.js';
 import type { RelayConfigInput } from './config/config-schema.js';
 import { loadConfig, validateConfig } from './config/load-config.js';
 import { startDemoUpstream } from './demo-upstream.js';
+import { runKeysCommand } from './keys/keys-command.js';
 import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
@@ -40,11 +41,14 @@ async function main(): Promise<number> {
   const readConfig = () => loadConfig(command.configFile ? { file: command.configFile } : {});
   const config = readConfig();
   const stateFile = new StateFile(resolve(config.state.file));
-  if (command.kind === 'create-key') {
-    const { id, key } = stateFile.createClientKey(command.id);
-    console.log(
-      `relay: created client key "${id}" (shown once; only its hash is kept in ${stateFile.path}):\n  ${key}`,
-    );
+  if (command.kind === 'keys') {
+    await runKeysCommand({
+      action: command.action,
+      config,
+      url: command.url,
+      adminToken: command.adminToken,
+      print: (text) => console.log(text),
+    });
     return 0;
   }
 

@@ -71,7 +71,7 @@ export class StateFile {
     const key = generateClientKey();
     let chosenId = id;
     this.updateClientKeys((clients) => {
-      chosenId = id ?? nextFreeId(clients);
+      chosenId = id ?? nextFreeClientId(clients.map((client) => client.id));
       if (clients.some((client) => client.id === chosenId)) throw new Error(`a client key named "${chosenId}" exists`);
       return [...clients, { id: chosenId, keyHash: hashClientKey(key), createdAt: new Date().toISOString() }];
     });
@@ -94,7 +94,7 @@ export class StateFile {
     withFileLock(this.path, () => {
       const next = change(this.#content());
       if (!next) return;
-      this.#write({ ...next, version: 1, clients: clientsOf(next) });
+      this.#write({ version: 1, ...next, clients: clientsOf(next) } as StateFileContent);
     });
   }
 
@@ -110,8 +110,9 @@ function clientsOf(content: Partial<StateFileContent>): StoredClientKey[] {
   return Array.isArray(content.clients) ? content.clients : [];
 }
 
-function nextFreeId(clients: StoredClientKey[]): string {
-  const taken = new Set(clients.map((client) => client.id));
+/** The first `client-N` name not in `ids`: the id of a key created without one. */
+export function nextFreeClientId(ids: Iterable<string>): string {
+  const taken = new Set(ids);
   let index = 1;
   while (taken.has(`client-${index}`)) index += 1;
   return `client-${index}`;
