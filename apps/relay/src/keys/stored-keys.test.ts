@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@relay/test-support';
+import { hasRedisServerBinary, type RedisClusterProcess, startRedisCluster, waitFor } from '@relay/test-support';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientKey, hashClientKey } from '../auth/client-key.js';
 import { ClientRegistry } from '../auth/client-registry.js';
 import { StateFile } from '../auth/state-file.js';
@@ -169,6 +169,42 @@ describe('StoredKeys on the state file', () => {
       expect(JSON.stringify(stored)).not.toContain(key);
       await second.keys.revoke('ci');
       await waitFor(() => first.clients.authenticate(key) === undefined);
+    } finally {
+      await Promise.all([first.keys.close(), second.keys.close()]);
+    }
+  });
+});
+
+describe.skipIf(!hasRedisServerBinary())('StoredKeys on a real 3-master Redis Cluster', { timeout: 60_000 }, () => {
+  let cluster: RedisClusterProcess | undefined;
+  const connections: Cluster[] = [];
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(async () => {
+    for (const connection of connections) connection.disconnect();
+    await cluster?.stop();
+  });
+
+  it('creates, changes and revokes across two instances (every key of the store in one slot)', async () => {
+    const open = () => {
+      const connection = new Cluster([...(cluster as RedisClusterProcess).nodes]);
+      connections.push(connection);
+      return instance(
+        new RedisKeyStore({ redis: connection, keyPrefix: 'relay-keys-cluster:', resyncIntervalMs: 200 }),
+      );
+    };
+    const [first, second] = [open(), open()];
+    await Promise.all([first.keys.start(), second.keys.start()]);
+    try {
+      const { key } = await first.keys.create({ id: 'spread', limits: { concurrency: 2 } });
+      await waitFor(() => second.clients.authenticate(key)?.limits?.concurrency === 2);
+      await second.keys.update('spread', { limits: { concurrency: 3 } });
+      await waitFor(() => first.clients.authenticate(key)?.limits?.concurrency === 3);
+      second.keys.recordUse('spread', Date.now());
+      await second.keys.revoke('spread');
+      await waitFor(() => first.clients.authenticate(key) === undefined);
+      expect(await first.keys.list()).toEqual([expect.objectContaining({ id: 'from-config' })]);
     } finally {
       await Promise.all([first.keys.close(), second.keys.close()]);
     }

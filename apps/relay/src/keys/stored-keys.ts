@@ -53,6 +53,14 @@ export class StoredKeys {
     this.#flushTimer.unref();
   }
 
+  /**
+   * Reads every stored key again (queued behind the changes in flight). For whoever changes the other sources of
+   * the registry (a config reload): a stored key a removed config key used to shadow comes back with it.
+   */
+  reload(): Promise<void> {
+    return this.#enqueue(async () => this.#reload());
+  }
+
   /** The request path: the key `clientId` was just used (one Map write; written to the store later, in batches). */
   recordUse(clientId: string, now: number): void {
     this.#tracker.touch(clientId, now);
@@ -83,8 +91,10 @@ export class StoredKeys {
   /** Deletes a stored key: refused from the next request on here, and on every other instance within a second. */
   async revoke(id: string): Promise<void> {
     this.#assertManaged(id);
-    if (!(await this.#call(() => this.#store.delete(id)))) throw new KeyNotFoundError(id);
+    const deleted = await this.#call(() => this.#store.delete(id));
+    // Gone from the store either way: a local copy the store no longer has goes too.
     await this.#enqueue(async () => this.#forget(id));
+    if (!deleted) throw new KeyNotFoundError(id);
     this.#logger.info({ key: id }, 'client key revoked');
   }
 
@@ -210,8 +220,10 @@ export class StoredKeys {
   }
 
   #forget(id: string): void {
-    if (this.#clients.get(id)?.source === 'store') this.#clients.remove(id);
     this.#records.delete(id);
+    // A message may name a config key: that one is not the store's to remove.
+    if (this.#clients.get(id)?.source !== 'store') return;
+    this.#clients.remove(id);
     this.#tracker.forget(id);
   }
 
