@@ -16,12 +16,12 @@ import { buildServer } from './http/build-server.js';
 import { ClientBodyBudget } from './http/client-body-budget.js';
 import { ClientConcurrencyLimiter } from './http/client-limiter.js';
 import { ClientSessionCap } from './http/client-session-cap.js';
-import { ConfigReloader } from './lifecycle/config-reload.js';
 import { storedKeyConcurrency } from './keys/key-record.js';
 import type { KeyStore } from './keys/key-store.js';
 import { RedisKeyStore } from './keys/redis-key-store.js';
 import { StateFileKeyStore } from './keys/state-file-key-store.js';
 import { StoredKeys } from './keys/stored-keys.js';
+import { ConfigReloader } from './lifecycle/config-reload.js';
 import { createLogger, flushLogger } from './logger.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { startAccountServices } from './scheduling/account-services.js';
@@ -200,6 +200,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     config,
     accountServices,
     clients,
+    storedKeys: keys,
     metrics,
     warmUp: (proxies) => warmUp(proxies.map((proxy) => (proxy ? { origin, proxy } : { origin }))),
     logger,

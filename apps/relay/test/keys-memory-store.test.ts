@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { waitFor } from '@relay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hashClientKey } from '../src/auth/client-key.js';
+import { generateClientKey, hashClientKey } from '../src/auth/client-key.js';
 import { adminCall, createKey } from './admin-keys-client.js';
+import { messageRequest } from './api-client.js';
 import { startRelayProcess, stopAllRelays } from './relay-process.js';
 
 const adminToken = 'admin-token-for-the-memory-keys-test';
@@ -63,5 +65,40 @@ describe('client keys with the memory store (kept in the state file)', { timeout
     expect((await adminCall(second, adminToken, 'DELETE', '/admin/keys/kept')).status).toBe(200);
     await expect(client(second.url).messages.create(ask)).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
     expect(readFileSync(stateFile, 'utf8')).not.toContain(hashClientKey(key));
+  });
+
+  it('a config key reloaded (SIGHUP) over a stored one wins; removed again, the stored key is back', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'relay-keys-sighup-')), 'state.json');
+    const relay = await startRelayProcess({
+      upstream: { baseUrl: mock.url },
+      admin: { token: adminToken },
+      state: { file: stateFile },
+      accounts: [{ id: 'a', apiKey: 'sk-ant-memory-keys-account-0' }],
+    });
+    const stored = await createKey(relay, adminToken, { id: 'team' });
+    const status = async (key: string) =>
+      (await fetch(`${relay.url}/v1/messages`, messageRequest(key, { body: { model: 'claude-haiku-4-5' } }))).status;
+    expect(await status(stored)).toBe(200);
+
+    const reload = async (clients: unknown[]) => {
+      const config = JSON.parse(readFileSync(relay.configFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(relay.configFile, JSON.stringify({ ...config, clients }, null, 2));
+      const before = relay.output.length;
+      relay.child.kill('SIGHUP');
+      await waitFor(() => relay.output.slice(before).some((line) => line.includes('"msg":"config reloaded"')));
+    };
+    const configured = generateClientKey();
+    await reload([
+      { id: 'e2e-client', key: relay.clientKey },
+      { id: 'team', key: configured },
+    ]);
+    expect(await status(configured)).toBe(200);
+    expect(await status(stored)).toBe(401);
+    expect((await adminCall(relay, adminToken, 'GET', '/admin/keys/team')).body.source).toBe('config');
+
+    await reload([{ id: 'e2e-client', key: relay.clientKey }]);
+    expect(await status(configured)).toBe(401);
+    expect(await status(stored)).toBe(200);
+    expect((await adminCall(relay, adminToken, 'GET', '/admin/keys/team')).body.source).toBe('store');
   });
 });

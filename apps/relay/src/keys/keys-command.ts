@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { ClientRegistry } from '../auth/client-registry.js';
-import { configuredClients } from '../auth/configured-clients.js';
+import { clientsFromConfig } from '../auth/config-clients.js';
 import { nextFreeClientId, StateFile } from '../auth/state-file.js';
 import type { KeysAction } from '../cli-arguments.js';
 import type { RelayConfig } from '../config/config-schema.js';
@@ -65,7 +65,7 @@ async function onStateFile(options: KeysCommandOptions): Promise<void> {
   const stateFile = new StateFile(resolve(config.state.file));
   const keys = new StoredKeys({
     store: new StateFileKeyStore({ stateFile }),
-    clients: new ClientRegistry(configuredClients(config)),
+    clients: new ClientRegistry(clientsFromConfig(config.clients)),
     logger: pino({ level: 'silent' }),
   });
   await keys.start();

@@ -11,6 +11,8 @@ export interface ConfigReloaderOptions {
   config: RelayConfig;
   accountServices: AccountServices;
   clients: ClientRegistry;
+  /** The key store's keys: read again after the config's clients change (a key a removed one shadowed returns). */
+  storedKeys?: { reload(): Promise<void> };
   metrics: Pick<RelayMetrics, 'allowLabelValues'>;
   /** Opens warm connections on routes (a proxy, or `undefined`: direct) that no account used before. */
   warmUp(proxies: ReadonlyArray<string | undefined>): void;
@@ -91,6 +93,7 @@ export class ConfigReloader {
     }
 
     clients.replaceSource('config', clientsFromConfig(next.clients));
+    await this.#options.storedKeys?.reload();
 
     const nowRunning = orderedLike(next.accounts, accounts);
     if (running.upstream.warmup) {
