@@ -23,6 +23,7 @@ import { StateFileKeyStore } from './keys/state-file-key-store.js';
 import { StoredKeys } from './keys/stored-keys.js';
 import { ConfigReloader } from './lifecycle/config-reload.js';
 import { createLogger, flushLogger } from './logger.js';
+import { startQuotaServices } from './quota/quota-services.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { startAccountServices } from './scheduling/account-services.js';
 import { clientView } from './sessions/session-scope.js';
@@ -39,8 +40,8 @@ export interface Relay {
   readonly port: number;
   readonly logger: Logger;
   /**
-   * Stops accepting, lets in-flight requests finish (up to `shutdown.graceMs`), flushes the session store.
-   * With `force`, in-flight requests are cut at once (a second SIGTERM); the store is still flushed.
+   * Stops accepting, lets in-flight requests finish (up to `shutdown.graceMs`), flushes the session store and the
+   * usage ledger. With `force`, in-flight requests are cut at once (a second SIGTERM); both are still flushed.
    */
   close(options?: { force?: boolean }): Promise<void>;
   /**
@@ -80,7 +81,13 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     maxSessions: config.sessions.maxSessions,
   });
   const sessions = new SessionManager({ store });
-  const metrics = createRelayMetrics({ labels: { account: { allow: config.accounts.map((account) => account.id) } } });
+  const metrics = createRelayMetrics({
+    labels: {
+      account: { allow: config.accounts.map((account) => account.id) },
+      // Client keys made at runtime are reported as `other`: no request can add a series.
+      client: { allow: config.clients.map((client) => client.id) },
+    },
+  });
   const collectors = [metrics.collectPool(pool), metrics.collectSessions(sessions)];
   sessions.on('store-degraded', (event) => logger.warn({ event }, 'session store degraded: serving from memory'));
   sessions.on('store-recovered', (event) => logger.info({ event }, 'session store recovered'));
@@ -108,6 +115,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       });
   const keys = new StoredKeys({ store: keyStore, clients, logger });
   await keys.start();
+  const quota = startQuotaServices({ config, redis, metrics, logger });
   const forwarder = new Forwarder({
     baseUrl: config.upstream.baseUrl,
     maxAttempts: config.upstream.maxAttempts,
@@ -120,6 +128,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     pool,
     sessions,
     metrics,
+    billing: quota.billing,
   });
   const limiter = new ClientConcurrencyLimiter();
   const authenticationBackoff = new AuthenticationBackoff({
@@ -148,6 +157,15 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     authenticationBackoff,
     sessionCap,
     forwarder,
+    keyAdmission: quota.admission,
+    // `GET /admin/keys/:id`: the key's usage of each limit; left out (and logged) when the store cannot answer.
+    keyUsage: (client) =>
+      quota.keyUsage(client).catch((error: Error) => {
+        logger.warn({ client: client.id, error: error.message }, 'could not read the usage of a key');
+        return undefined;
+      }),
+    // Every key the relay knows (the ledger is read per key); `keyId` narrows it to one.
+    usage: (query) => quota.usage(query, query.keyId ? [query.keyId] : clients.list().map((client) => client.id)),
     readiness: async () => {
       const checks: Record<string, string> = {};
       checks.accounts =
@@ -172,6 +190,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       sessions: sessions.stats(),
       accounts: accounts.accounts.map((account) => account.toJSON()),
       clients: { configured: clients.size, inFlight: limiter.snapshot() },
+      quota: { limiter: quota.limiter.stats(), ledger: quota.ledger.stats() },
       alerts: metrics.alerts(),
     }),
     isDraining: () => closing !== undefined,
@@ -227,10 +246,12 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     await keys.close();
     await accountServices.close();
     await sessions.close();
+    // Before Redis goes: leased shares are given back, the ledger's last rows written.
+    await quota.close();
     redis?.disconnect();
     await pool.close();
     metrics.close();
-    logger.info('relay stopped: session store flushed');
+    logger.info({ unsyncedUsageRows: quota.ledger.stats().unsyncedRows }, 'relay stopped: session store flushed');
     await flushLogger(logger);
   };
   return {

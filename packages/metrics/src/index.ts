@@ -1,4 +1,5 @@
 export type { Alert, AlertTransition } from './alert-rule.js';
+export { BILLED_TOKEN_KINDS, type BilledTokenKind, LIMIT_LABELS } from './client-series.js';
 export type { Collector } from './collectors/collector.js';
 export type {
   ObservedDispatcherStats,
@@ -25,6 +26,7 @@ export { proxyLabel } from './proxy-label.js';
 export {
   type BreakerState,
   type CacheLookups,
+  type ClientUsageRecord,
   createRelayMetrics,
   type ProxyTestRecord,
   RelayMetrics,

@@ -34,6 +34,8 @@ export interface PendingFlush {
   readonly upstreamRequests: () => void;
   /** Hands the hot path's pending token counts to their counter. */
   readonly tokens: () => void;
+  /** Hands the pending billed tokens, costs and limit rejections of client keys to their counters. */
+  readonly clients: () => void;
   /** Pulls the cumulative figures of the attached pools and managers (cache lookups, evictions). */
   readonly attachedStats: () => void;
 }
@@ -89,6 +91,32 @@ export function createMetricCatalogue(registry: Registry, buckets: Required<Buck
       labelNames: ['account', 'kind'] as const,
       registers,
       collect: flush.tokens,
+    }),
+    clientTokens: new Counter({
+      name: 'relay_client_tokens_total',
+      help: 'Tokens billed to client keys, by key and kind (input, output, cache_read, cache_write_5m, cache_write_1h).',
+      labelNames: ['client', 'kind'] as const,
+      registers,
+      collect: flush.clients,
+    }),
+    clientCost: new Counter({
+      name: 'relay_client_cost_microdollars_total',
+      help: 'Cost billed to client keys in micro-dollars (USD × 1e6), by key.',
+      labelNames: ['client'] as const,
+      registers,
+      collect: flush.clients,
+    }),
+    clientLimitRejections: new Counter({
+      name: 'relay_client_limit_rejections_total',
+      help: 'Requests of client keys refused by one of their limits, by key and limit (requests_per_minute, tokens_per_minute, concurrency, budget).',
+      labelNames: ['client', 'limit'] as const,
+      registers,
+      collect: flush.clients,
+    }),
+    unknownModelRequests: new Counter({
+      name: 'relay_unknown_model_requests_total',
+      help: 'Requests billed at the default price because their model is in no price table.',
+      registers,
     }),
     relayErrors: new Counter({
       name: 'relay_errors_total',

@@ -13,6 +13,8 @@ export interface LabelsOptions {
   proxy?: LabelBounderOptions;
   /** Relay error types. Default: the first 50 distinct, then `other`. */
   errorType?: LabelBounderOptions;
+  /** Client key ids. Default: the first 100 distinct, then `other`. */
+  client?: LabelBounderOptions;
 }
 
 /** A label whose values are bounded (`labels.<name>`). */
@@ -78,6 +80,7 @@ export function resolveOptions(options: RelayMetricsOptions = {}): ResolvedOptio
       origin: { maxValues: 20, ...options.labels?.origin },
       proxy: { maxValues: 50, ...options.labels?.proxy },
       errorType: { maxValues: 50, ...options.labels?.errorType },
+      client: { maxValues: 100, ...options.labels?.client },
     },
     buckets: {
       upstream: validBuckets('buckets.upstream', options.buckets?.upstream) ?? DEFAULT_BUCKETS.upstream,

@@ -191,6 +191,45 @@ describe('RelayMetrics label bounding', () => {
   });
 });
 
+describe('RelayMetrics client keys', () => {
+  it('counts billed tokens by kind, cost and limit rejections per client key, folding unlisted keys into other', async () => {
+    const metrics = metricsFor({ labels: { client: { allow: ['team-a'] } } });
+    metrics.recordClientUsage({
+      clientId: 'team-a',
+      input: 10,
+      output: 20,
+      cacheRead: 30,
+      cacheWrite5m: 40,
+      cacheWrite1h: 50,
+      costMicroUsd: 1234,
+    });
+    metrics.recordClientUsage({ clientId: 'team-a', output: 1, cacheWrite1h: -3, costMicroUsd: Number.NaN });
+    metrics.recordClientUsage({ clientId: 'relay_secret-looking-key', input: 5, costMicroUsd: 7 });
+    metrics.recordLimitRejection('team-a', 'requests-per-minute');
+    metrics.recordLimitRejection('team-a', 'budget');
+    metrics.recordLimitRejection('team-a', 'budget');
+    metrics.recordLimitRejection('someone', 'made-up');
+    metrics.recordUnknownModel();
+    const { body } = await metrics.metrics();
+    expect(body).not.toContain('relay_secret');
+    const exposition = parseExposition(body);
+    const tokens = (client: string, kind: string) =>
+      sampleValue(exposition, 'relay_client_tokens_total', { client, kind });
+    expect(
+      ['input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h'].map((kind) => tokens('team-a', kind)),
+    ).toEqual([10, 21, 30, 40, 50]);
+    expect(tokens('other', 'input')).toBe(5);
+    expect(sampleValue(exposition, 'relay_client_cost_microdollars_total', { client: 'team-a' })).toBe(1234);
+    expect(sampleValue(exposition, 'relay_client_cost_microdollars_total', { client: 'other' })).toBe(7);
+    const rejections = (client: string, limit: string) =>
+      sampleValue(exposition, 'relay_client_limit_rejections_total', { client, limit });
+    expect(rejections('team-a', 'requests_per_minute')).toBe(1);
+    expect(rejections('team-a', 'budget')).toBe(2);
+    expect(rejections('other', 'other')).toBe(1);
+    expect(sampleValue(exposition, 'relay_unknown_model_requests_total', {})).toBe(1);
+  });
+});
+
 describe('RelayMetrics exposition', () => {
   it('answers the Prometheus text format, with the default process metrics, that a third-party parser reads', async () => {
     const metrics = metricsFor({ defaultMetrics: true, defaultLabels: { instance: 'relay-1' } });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Alert, AlertRule } from './alert-rule.js';
+import { ClientSeriesCache, limitIndex } from './client-series.js';
 import type { Collector, CollectorHooks } from './collectors/collector.js';
 import type { ObservedPool, ObservedSessionManager } from './collectors/observed-types.js';
 import { attachPoolCollector, type PoolCollectorOptions } from './collectors/pool-collector.js';
@@ -53,6 +54,19 @@ export interface TokenUsageRecord {
   output?: number;
   cacheRead?: number;
   cacheCreation?: number;
+}
+
+/** What one answered request of a client key was billed: tokens by kind and cost. */
+export interface ClientUsageRecord {
+  /** The client key's id (bounded: see `labels.client`). */
+  clientId?: string;
+  input?: number;
+  output?: number;
+  cacheRead?: number;
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
+  /** Integer micro-dollars. */
+  costMicroUsd?: number;
 }
 
 /** One proxy test's result. */
@@ -122,7 +136,9 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   readonly #origins: LabelBounder;
   readonly #proxies: LabelBounder;
   readonly #errorTypes: LabelBounder;
+  readonly #clients: LabelBounder;
   readonly #bounders: Record<BoundedLabel, LabelBounder>;
+  readonly #clientSeries = new ClientSeriesCache();
   readonly #window: SlidingWindow<WindowSlot>;
   readonly #rules: Map<AlertName, AlertRule>;
   readonly #collectors = new Set<Collector>();
@@ -139,11 +155,13 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     this.#origins = new LabelBounder('labels.origin', labels.origin);
     this.#proxies = new LabelBounder('labels.proxy', labels.proxy);
     this.#errorTypes = new LabelBounder('labels.errorType', labels.errorType);
+    this.#clients = new LabelBounder('labels.client', labels.client);
     this.#bounders = {
       account: this.#accounts,
       origin: this.#origins,
       proxy: this.#proxies,
       errorType: this.#errorTypes,
+      client: this.#clients,
     };
 
     this.registry = new Registry();
@@ -154,6 +172,13 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       },
       tokens: () => {
         for (const pending of this.#series.pendingTokens()) pending.flushInto(this.catalogue.tokens);
+      },
+      clients: () => {
+        for (const series of this.#clientSeries.values()) {
+          series.tokens.flushInto(this.catalogue.clientTokens);
+          series.cost.flushInto(this.catalogue.clientCost);
+          series.rejections.flushInto(this.catalogue.clientLimitRejections);
+        }
       },
       attachedStats: () => this.#pullAttachedStats(),
     });
@@ -212,6 +237,28 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
    */
   allowLabelValues(label: BoundedLabel, values: readonly string[]): void {
     this.#bounders[label].allow(values);
+  }
+
+  /** Records what one request of a client key was billed; missing, zero, negative or non-finite counts are skipped. */
+  recordClientUsage(usage: ClientUsageRecord): void {
+    const series = this.#clientSeries.of(this.#clients.bound(usage.clientId));
+    // Cells in BILLED_TOKEN_KINDS order: input, output, cache_read, cache_write_5m, cache_write_1h.
+    if (isCount(usage.input)) series.tokens.add(0, usage.input);
+    if (isCount(usage.output)) series.tokens.add(1, usage.output);
+    if (isCount(usage.cacheRead)) series.tokens.add(2, usage.cacheRead);
+    if (isCount(usage.cacheWrite5m)) series.tokens.add(3, usage.cacheWrite5m);
+    if (isCount(usage.cacheWrite1h)) series.tokens.add(4, usage.cacheWrite1h);
+    if (isCount(usage.costMicroUsd)) series.cost.add(0, usage.costMicroUsd);
+  }
+
+  /** Records a request of a client key refused by one of its limits (`requests-per-minute`, `budget`, …). */
+  recordLimitRejection(clientId: string | undefined, limit: string): void {
+    this.#clientSeries.of(this.#clients.bound(clientId)).rejections.add(limitIndex(limit), 1);
+  }
+
+  /** Records a request billed at the default price because its model is in no price table. */
+  recordUnknownModel(): void {
+    this.catalogue.unknownModelRequests.inc();
   }
 
   /** Records one error of the relay by type (bounded: see `labels.errorType`). */

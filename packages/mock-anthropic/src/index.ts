@@ -43,6 +43,7 @@ export {
   type MessageRequestContext,
   type MockAnthropicOptions,
   type MockTlsOptions,
+  type MockUsage,
 } from './options.js';
 export type { ReceivedRequest } from './request-recorder.js';
 export {

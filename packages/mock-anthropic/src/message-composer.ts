@@ -1,5 +1,10 @@
 import { defaultMockDeltas, splitIntoDeltas } from './mock-text.js';
-import type { MessageRequestContext, ResolvedMockAnthropicOptions } from './options.js';
+import {
+  type MessageRequestContext,
+  type MockUsage,
+  type ResolvedMockAnthropicOptions,
+  validMockUsage,
+} from './options.js';
 import { formatServerSentEvent } from './server-sent-events.js';
 import { estimateTokens } from './token-estimate.js';
 
@@ -8,8 +13,18 @@ export interface MessageUsage {
   input_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Only when the `usage` option gave a breakdown of the cache writes by time to live. */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
   output_tokens: number;
   service_tier: 'standard';
+}
+
+/** What one message reports: its token counts (estimates, or the `usage` option's) and the cache fields. */
+export interface PlannedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** The `usage` option's fields for this request, if any. */
+  extra: MockUsage | undefined;
 }
 
 /** A non-streaming response of `POST /v1/messages`. */
@@ -86,19 +101,45 @@ export class MessageComposer {
     return composed;
   }
 
+  /** The token counts of `request` (answered with `composed`): the estimates, or what the `usage` option says. */
+  plannedUsage(request: MessageRequestContext, estimatedInputTokens: number, composed: ComposedText): PlannedUsage {
+    const option = this.#options.usage;
+    const extra =
+      option === undefined ? undefined : typeof option === 'function' ? validMockUsage(option(request)) : option;
+    return {
+      inputTokens: extra?.input_tokens ?? estimatedInputTokens,
+      outputTokens: extra?.output_tokens ?? composed.outputTokens,
+      extra,
+    };
+  }
+
   /** `usage` for a request of `inputTokens` answered with `outputTokens`. */
-  usage(inputTokens: number, outputTokens: number): MessageUsage {
+  usage(inputTokens: number, outputTokens: number, extra?: MockUsage): MessageUsage {
+    const breakdown = extra?.cache_creation;
+    const cacheCreation =
+      extra?.cache_creation_input_tokens ??
+      (breakdown
+        ? breakdown.ephemeral_5m_input_tokens + breakdown.ephemeral_1h_input_tokens
+        : this.#options.cacheCreationInputTokens);
     return {
       input_tokens: inputTokens,
-      cache_creation_input_tokens: this.#options.cacheCreationInputTokens,
-      cache_read_input_tokens: this.#options.cacheReadInputTokens,
+      cache_creation_input_tokens: cacheCreation,
+      cache_read_input_tokens: extra?.cache_read_input_tokens ?? this.#options.cacheReadInputTokens,
+      ...(breakdown
+        ? {
+            cache_creation: {
+              ephemeral_5m_input_tokens: breakdown.ephemeral_5m_input_tokens,
+              ephemeral_1h_input_tokens: breakdown.ephemeral_1h_input_tokens,
+            },
+          }
+        : {}),
       output_tokens: outputTokens,
       service_tier: 'standard',
     };
   }
 
   /** The non-streaming message. */
-  message(id: string, model: string, inputTokens: number, composed: ComposedText): MessageResponse {
+  message(id: string, model: string, planned: PlannedUsage, composed: ComposedText): MessageResponse {
     return {
       id,
       type: 'message',
@@ -107,12 +148,24 @@ export class MessageComposer {
       content: [{ type: 'text', text: composed.text }],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: this.usage(inputTokens, composed.outputTokens),
+      usage: this.usage(planned.inputTokens, planned.outputTokens, planned.extra),
     };
   }
 
+  /** The events after `message_start`, with the final `output_tokens` of `planned` in `message_delta`. */
+  eventsAfterStart(composed: ComposedText, planned: PlannedUsage): string[] {
+    if (planned.outputTokens === composed.outputTokens) return composed.eventsAfterStart;
+    const events = [...composed.eventsAfterStart];
+    events[events.length - 2] = formatServerSentEvent('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: planned.outputTokens },
+    });
+    return events;
+  }
+
   /** The `message_start` event of a stream (output_tokens 1, as the API reports before generating). */
-  messageStartEvent(id: string, model: string, inputTokens: number): string {
+  messageStartEvent(id: string, model: string, planned: PlannedUsage): string {
     return formatServerSentEvent('message_start', {
       type: 'message_start',
       message: {
@@ -123,7 +176,7 @@ export class MessageComposer {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: this.usage(inputTokens, 1),
+        usage: this.usage(planned.inputTokens, 1, planned.extra),
       },
     });
   }

@@ -94,6 +94,50 @@ describe('POST /v1/messages', () => {
     expect(data.at(-2).usage.output_tokens).toBe(estimateTokens(Buffer.byteLength(text)));
   });
 
+  it('reports the usage option per request: its counts, and the cache writes with their 5m / 1h breakdown', async () => {
+    const mock = await startMock({
+      usage: ({ body }) =>
+        body.model === 'claude-opus-4-6'
+          ? {
+              input_tokens: 11,
+              output_tokens: 22,
+              cache_read_input_tokens: 33,
+              cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 5 },
+            }
+          : { cache_creation_input_tokens: 6 },
+    });
+    const json = JSON.parse(
+      (await postJson(`${mock.url}/v1/messages`, messageBody({ model: 'claude-opus-4-6' }))).text,
+    );
+    const breakdown = {
+      input_tokens: 11,
+      cache_creation_input_tokens: 9,
+      cache_read_input_tokens: 33,
+      cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 5 },
+      service_tier: 'standard',
+    };
+    expect(json.usage).toEqual({ ...breakdown, output_tokens: 22 });
+    const stream = parseServerSentEventText(
+      (await postJson(`${mock.url}/v1/messages`, messageBody({ model: 'claude-opus-4-6', stream: true }))).text,
+    ).map((event) => JSON.parse(event.data));
+    expect(stream[0].message.usage).toEqual({ ...breakdown, output_tokens: 1 });
+    expect(stream.at(-2).usage).toEqual({ output_tokens: 22 });
+    const other = JSON.parse((await postJson(`${mock.url}/v1/messages`, messageBody({ stream: false }))).text);
+    expect(other.usage.cache_creation_input_tokens).toBe(6);
+    expect(other.usage.cache_creation).toBeUndefined();
+  });
+
+  it.each([
+    [{ usage: { input_tokens: -1 } }, 'usage.input_tokens'],
+    [
+      { usage: { cache_creation: { ephemeral_5m_input_tokens: 1.5, ephemeral_1h_input_tokens: 0 } } },
+      'usage.cache_creation.ephemeral_5m_input_tokens',
+    ],
+    [{ usage: 'lots' }, 'usage'],
+  ])('rejects a bad usage option %j naming %s', async (options, option) => {
+    await expect(createMockAnthropic(options as MockAnthropicOptions)).rejects.toMatchObject({ option });
+  });
+
   it('splits a fixed text into the configured number of deltas, and asks a text generator per request', async () => {
     const fixed = await startMock({ text: 'Bonjour à tous 👋', deltas: 5 });
     const fixedEvents = parseServerSentEventText(

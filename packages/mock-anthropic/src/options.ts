@@ -11,6 +11,19 @@ export interface MessageRequestContext {
   headers: IncomingHttpHeaders;
 }
 
+/**
+ * `usage` fields of one message, replacing what the mock would report: `input_tokens` and `output_tokens` replace
+ * the estimates, the cache fields the `cacheCreationInputTokens` / `cacheReadInputTokens` options. With a
+ * `cache_creation` breakdown and no `cache_creation_input_tokens`, the total is the breakdown's sum.
+ */
+export interface MockUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
 /** A PEM key and certificate to serve HTTPS with. */
 export interface MockTlsOptions {
   key: string | Buffer;
@@ -45,6 +58,8 @@ export interface MockAnthropicOptions {
   cacheReadInputTokens?: number;
   /** Larger bodies get 413 request_too_large. Default 32 MiB, the API's limit. */
   maxBodyBytes?: number;
+  /** `usage` of every message (fixed, or made per request), over the estimates and the cache options. */
+  usage?: MockUsage | ((request: MessageRequestContext) => MockUsage);
 }
 
 /** The options with their defaults applied. */
@@ -62,6 +77,7 @@ export interface ResolvedMockAnthropicOptions {
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
   maxBodyBytes: number;
+  usage: MockUsage | ((request: MessageRequestContext) => MockUsage) | undefined;
 }
 
 /** How many requests `record: true` (and the default) keeps. */
@@ -132,6 +148,43 @@ function resolveApiKeys(value: unknown): ReadonlySet<string> | undefined {
   return keys;
 }
 
+const usageCounts = [
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+] as const;
+const breakdownCounts = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'] as const;
+
+/** Checks a `usage` object (the option's, or what its function returned); throws naming the bad field. */
+export function validMockUsage(value: unknown, name = 'usage'): MockUsage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidMockOptionError(name, 'must be an object of token counts (or a function returning one)');
+  }
+  const usage = value as Record<string, unknown>;
+  for (const field of usageCounts) {
+    if (usage[field] !== undefined) integerAtLeast(usage[field], `${name}.${field}`, 0, 0);
+  }
+  if (usage.cache_creation !== undefined) {
+    const breakdown = usage.cache_creation;
+    if (typeof breakdown !== 'object' || breakdown === null) {
+      throw new InvalidMockOptionError(
+        `${name}.cache_creation`,
+        'must be { ephemeral_5m_input_tokens, ephemeral_1h_input_tokens }',
+      );
+    }
+    for (const field of breakdownCounts) {
+      integerAtLeast((breakdown as Record<string, unknown>)[field] ?? 0, `${name}.cache_creation.${field}`, 0, 0);
+    }
+  }
+  return usage as MockUsage;
+}
+
+function resolveUsage(value: unknown): ResolvedMockAnthropicOptions['usage'] {
+  if (value === undefined || typeof value === 'function') return value as ResolvedMockAnthropicOptions['usage'];
+  return validMockUsage(value);
+}
+
 function resolveText(value: unknown): ResolvedMockAnthropicOptions['text'] {
   if (value === undefined || typeof value === 'function') return value as ResolvedMockAnthropicOptions['text'];
   if (typeof value !== 'string' || value === '') {
@@ -159,5 +212,6 @@ export function resolveMockAnthropicOptions(options: MockAnthropicOptions = {}):
     cacheCreationInputTokens: integerAtLeast(options.cacheCreationInputTokens, 'cacheCreationInputTokens', 0, 0),
     cacheReadInputTokens: integerAtLeast(options.cacheReadInputTokens, 'cacheReadInputTokens', 0, 0),
     maxBodyBytes: integerAtLeast(options.maxBodyBytes, 'maxBodyBytes', 1, 32 * 1024 * 1024),
+    usage: resolveUsage(options.usage),
   };
 }

@@ -144,20 +144,23 @@ export class ResponsePlanner {
   }
 
   #message(request: ReceivedRequest, body: Record<string, unknown>): ResponsePlan {
-    const composed = this.#composer.compose({ body, apiKey: request.apiKey, headers: request.headers });
-    const inputTokens = estimateTokens(request.body.length);
-    this.#rateLimits.record(inputTokens, composed.outputTokens);
+    const context = { body, apiKey: request.apiKey, headers: request.headers };
+    const composed = this.#composer.compose(context);
+    const planned = this.#composer.plannedUsage(context, estimateTokens(request.body.length), composed);
+    this.#rateLimits.record(planned.inputTokens, planned.outputTokens);
     const model = this.#options.model ?? (body.model as string);
-    const message = this.#composer.message(nextMessageId(), model, inputTokens, composed);
+    const message = this.#composer.message(nextMessageId(), model, planned, composed);
     return this.#json(request, 200, message, this.#rateLimits.headers());
   }
 
   #stream(request: ReceivedRequest, body: Record<string, unknown>): ResponsePlan {
-    const composed = this.#composer.compose({ body, apiKey: request.apiKey, headers: request.headers });
-    const inputTokens = estimateTokens(request.body.length);
-    this.#rateLimits.record(inputTokens, composed.outputTokens);
+    const context = { body, apiKey: request.apiKey, headers: request.headers };
+    const composed = this.#composer.compose(context);
+    const planned = this.#composer.plannedUsage(context, estimateTokens(request.body.length), composed);
+    this.#rateLimits.record(planned.inputTokens, planned.outputTokens);
     const model = this.#options.model ?? (body.model as string);
-    const start = this.#composer.messageStartEvent(nextMessageId(), model, inputTokens);
+    const start = this.#composer.messageStartEvent(nextMessageId(), model, planned);
+    const after = this.#composer.eventsAfterStart(composed, planned);
     const headers = this.#rateLimits.headers();
     headers['request-id'] = request.id;
     headers['content-type'] = 'text/event-stream; charset=utf-8';
@@ -165,8 +168,8 @@ export class ResponsePlanner {
     return {
       status: 200,
       headers,
-      parts: () => [start, ...composed.eventsAfterStart],
-      joined: start + composed.joinedEventsAfterStart,
+      parts: () => [start, ...after],
+      joined: start + (after === composed.eventsAfterStart ? composed.joinedEventsAfterStart : after.join('')),
       cut: undefined,
     };
   }

@@ -54,6 +54,30 @@ export const keyLimitsSchema = z
   })
   .strict();
 
+/** USD per million tokens; a model's cache rates default to the public list's multiples of its input rate. */
+const usdPerMillion = z.number().min(0).max(10_000);
+
+/**
+ * A model's price in USD per million tokens: `input` and `output`, and the cache rates, which default to the list's
+ * multiples of `input` (5-minute writes 1.25 ×, 1-hour writes 2 ×, reads 0.1 ×).
+ */
+export const modelPriceSchema = z
+  .object({
+    input: usdPerMillion,
+    output: usdPerMillion,
+    cacheWrite5m: usdPerMillion.optional(),
+    cacheWrite1h: usdPerMillion.optional(),
+    cacheRead: usdPerMillion.optional(),
+  })
+  .strict();
+
+/** A model id prefix of the price table (`claude-sonnet-4-5` matches `claude-sonnet-4-5-20250929`). */
+const modelPrefixSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9.:@_-]+$/, 'letters, digits, ".", ":", "@", "_" and "-" only');
+
 /** A model allow-list entry: a model name, `*` matching any run of characters (`claude-sonnet-*`). */
 export const modelPatternSchema = z
   .string()
@@ -229,6 +253,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prices over the shipped table of @relay/quota (`models`, per model id prefix) and for unknown models. */
+    pricing: z
+      .object({
+        models: z.record(modelPrefixSchema, modelPriceSchema).default({}),
+        /** What a model found in no table is billed at (default: the most expensive shipped price). */
+        default: modelPriceSchema.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Tuning of the key limits and the usage ledger (the defaults suit most deployments). */
+    quota: z
+      .object({
+        /** Share of a limit or budget each instance leases at once (0 < f ≤ 1); the overshoot bound scales with it. */
+        leaseFraction: z.number().gt(0).max(1).default(0.1),
+        /** How often each instance writes its ledger rows to the store (at most this much is lost on a kill -9). */
+        ledgerSyncIntervalMs: positiveInteger.max(60_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
     state: z
       .object({ file: z.string().min(1).default('.relay/state.json') })
       .strict()
@@ -263,3 +306,4 @@ export type RelayConfigInput = z.input<typeof configSchema>;
 export type AccountConfig = z.output<typeof accountSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type KeyLimitsConfig = z.output<typeof keyLimitsSchema>;
+export type ModelPriceConfig = z.output<typeof modelPriceSchema>;

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Client, ClientRegistry } from '../auth/client-registry.js';
 import type { RelayConfig } from '../config/config-schema.js';
 import type { StoredKeys } from '../keys/stored-keys.js';
+import type { KeyAdmission } from '../quota/key-admission.js';
+import type { UsageQuery } from '../quota/usage-query.js';
+import type { UsageReport } from '../quota/usage-report.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import type { Forwarder } from '../upstream/forwarder.js';
 import type { AuthenticationBackoff } from './authentication-backoff.js';
@@ -32,6 +35,10 @@ export interface AppServices {
   /** Ends a client's least recently used session past its cap. */
   sessionCap: ClientSessionCap;
   forwarder: Forwarder;
+  /** The limits of client keys that have some (rates, concurrency across instances, budgets). */
+  keyAdmission: KeyAdmission;
+  /** The usage ledger's rows for `GET /admin/usage`. */
+  usage(query: UsageQuery): Promise<UsageReport>;
   /** Readiness: the session store answers, and at least one account is usable. */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   /** Prometheus exposition (OpenMetrics when asked). */

@@ -13,6 +13,7 @@ export type RouteName =
   | 'admin-key'
   | 'admin-key-update'
   | 'admin-key-revoke'
+  | 'admin-usage'
   | 'messages'
   | 'count-tokens'
   | 'models'
@@ -39,6 +40,7 @@ const exactRoutes = new Map<string, RouteMatch>(
       ['GET /admin/accounts', 'admin-accounts'],
       ['GET /admin/keys', 'admin-keys'],
       ['POST /admin/keys', 'admin-key-create'],
+      ['GET /admin/usage', 'admin-usage'],
       ['POST /v1/messages', 'messages'],
       ['POST /v1/messages/count_tokens', 'count-tokens'],
       ['GET /v1/models', 'models'],

@@ -1,3 +1,4 @@
+import { parseUsageQuery } from '../quota/usage-query.js';
 import type { AdminGuard } from './admin-guard.js';
 import type { AdminKeyRouteName } from './admin-key-routes.js';
 import { ApiError } from './api-error.js';
@@ -31,8 +32,7 @@ export function serviceRoutes(
     },
     'admin-sessions': async (request, response, log) => {
       admin.check(request.headers.authorization, log.remoteAddress);
-      const url = request.url ?? '';
-      const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+      const query = queryOf(request.url);
       const filters = {
         userId: query.get('userId'),
         apiKeyId: query.get('apiKeyId'),
@@ -54,6 +54,12 @@ export function serviceRoutes(
         log.requestId,
       );
     },
+    'admin-usage': async (request, response, log) => {
+      admin.check(request.headers.authorization, log.remoteAddress);
+      const query = parseUsageQuery(queryOf(request.url), Date.now());
+      if ('error' in query) throw new ApiError(400, 'invalid_request_error', query.error);
+      sendJson(response, 200, await services.usage(query), log.requestId);
+    },
     'admin-account-enable': async (request, response, log, route) => {
       admin.check(request.headers.authorization, log.remoteAddress);
       const id = route.parameter as string;
@@ -61,4 +67,10 @@ export function serviceRoutes(
       sendJson(response, 200, { id, enabled: true }, log.requestId);
     },
   };
+}
+
+/** The query parameters of a request target. */
+function queryOf(url: string | undefined): URLSearchParams {
+  const target = url ?? '';
+  return new URLSearchParams(target.includes('?') ? target.slice(target.indexOf('?') + 1) : '');
 }

@@ -3,7 +3,7 @@ import { applyApiUsage, emptyUsage, type TokenUsage } from './token-usage.js';
 // A Messages API JSON response is far smaller than this; a larger body is not read for usage.
 const maximumCopiedBytes = 8 * 1024 * 1024;
 
-/** Reads token usage from a copy of a non-streaming JSON response, parsed once at its end. */
+/** Reads token usage (and the answering model) from a copy of a non-streaming JSON response, parsed once at its end. */
 export class JsonUsageReader {
   readonly usage: TokenUsage = emptyUsage();
   readonly #chunks: Buffer[] = [];
@@ -21,8 +21,10 @@ export class JsonUsageReader {
       try {
         const body = JSON.parse(Buffer.concat(this.#chunks, this.#bytes).toString('utf8')) as {
           usage?: Record<string, unknown>;
-        };
-        applyApiUsage(this.usage, body.usage);
+          model?: unknown;
+        } | null;
+        if (typeof body?.model === 'string' && body.model.length > 0) this.usage.model = body.model;
+        applyApiUsage(this.usage, body?.usage);
       } catch {
         // Not JSON (an upstream error page): no usage to record.
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SseEventFramer } from './sse-event-framer.js';
 import { isWellFormedEvent } from './sse-event-shape.js';
 import { SseUsageReader } from './sse-usage-reader.js';
+import { emptyUsage } from './token-usage.js';
 
 const stream = [
   'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":3}}}\n\n',
@@ -105,6 +106,6 @@ describe('SseUsageReader never throws', () => {
   ])('%j', (event) => {
     const reader = new SseUsageReader();
     expect(() => reader.push(Buffer.from(event))).not.toThrow();
-    expect(reader.usage).toEqual({ input: 0, output: 0, cacheRead: 0, cacheCreation: 0 });
+    expect(reader.usage).toEqual(emptyUsage());
   });
 });

@@ -11,10 +11,16 @@ const openingBrace = 0x7b;
 const closingBrace = 0x7d;
 const space = 0x20;
 const usageKey = Buffer.from('"usage":');
+const modelKey = Buffer.from('"model":"');
+const quote = 0x22;
+const backslash = 0x5c;
+// Longer than any model id the API has: a longer value is not read as one.
+const longestModel = 128;
 
 /**
  * Reads token usage from the events of an SSE stream as they pass: `message_start` (input and cache tokens),
- * `message_delta` (cumulative output tokens), `message_stop` and `error`. It is given whole events by an
+ * `message_delta` (cumulative output tokens), `message_stop` and `error`; and the answering model from
+ * `message_start`. It is given whole events by an
  * `SseEventFramer` (the forwarder's, so the stream is framed once), or frames chunks itself with `push`.
  * Only those four events are decoded, and of them only the usage object is parsed when it can be cut out,
  * so the many `content_block_delta` events cost a name check. A side channel: it never throws, whatever
@@ -52,9 +58,10 @@ export class SseUsageReader {
       return;
     }
     if (name !== 'error') {
-      // Only the usage object matters: cut it out of the bytes and parse that alone (the cheap path).
+      // Only the usage object (and the model) matter: cut them out of the bytes and parse those alone (the cheap path).
       const usage = usageObject(buffer, start, end);
       if (usage) {
+        if (name === 'message_start') this.usage.model = modelValue(buffer, start, end) ?? this.usage.model;
         applyApiUsage(this.usage, usage);
         return;
       }
@@ -62,8 +69,11 @@ export class SseUsageReader {
     if (name === 'error') this.errorType = 'api_error';
     const payload = parsedData(buffer.toString('utf8', start, end));
     if (!payload) return;
-    if (name === 'message_start') applyApiUsage(this.usage, objectAt(objectAt(payload, 'message'), 'usage'));
-    else if (name === 'message_delta') applyApiUsage(this.usage, objectAt(payload, 'usage'));
+    if (name === 'message_start') {
+      const message = objectAt(payload, 'message');
+      if (typeof message?.model === 'string' && message.model.length > 0) this.usage.model = message.model;
+      applyApiUsage(this.usage, objectAt(message, 'usage'));
+    } else if (name === 'message_delta') applyApiUsage(this.usage, objectAt(payload, 'usage'));
     else {
       const type = objectAt(payload, 'error')?.type;
       if (typeof type === 'string') this.errorType = type;
@@ -95,6 +105,20 @@ function usageObject(buffer: Buffer, start: number, end: number): Record<string,
         }
       }
     }
+  }
+  return undefined;
+}
+
+/** The first `"model":"..."` string between `start` and `end`; undefined when there is none or it holds escapes. */
+function modelValue(buffer: Buffer, start: number, end: number): string | undefined {
+  const found = buffer.subarray(start, end).indexOf(modelKey);
+  if (found === -1) return undefined;
+  const valueStart = start + found + modelKey.length;
+  const limit = Math.min(end, valueStart + longestModel + 1);
+  for (let cursor = valueStart; cursor < limit; cursor += 1) {
+    const byte = buffer[cursor];
+    if (byte === backslash) return undefined;
+    if (byte === quote) return cursor > valueStart ? buffer.toString('latin1', valueStart, cursor) : undefined;
   }
   return undefined;
 }

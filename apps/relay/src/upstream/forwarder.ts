@@ -4,6 +4,8 @@ import { CircuitOpenError, type ConnectionPool } from '@relay/connection-pool';
 import type { RelayMetrics, UpstreamOutcome } from '@relay/metrics';
 import type { SessionManager } from '@relay/session-store';
 import { ApiError } from '../http/api-error.js';
+import { billedModel, billingOf } from '../quota/billable-attempt.js';
+import type { BilledUsage, UsageBilling } from '../quota/usage-billing.js';
 import type { TokenUsage } from '../streaming/token-usage.js';
 import type { Account } from './account.js';
 import type { AccountLease } from './account-lease.js';
@@ -34,6 +36,8 @@ export interface ForwardRequest {
   clientId?: string;
   /** The session this request belongs to (messages only). */
   session: { id: string; userId: string; apiKeyId: string } | undefined;
+  /** Bill the answering attempt to this client key (messages only); the request's model, read only if needed. */
+  billing?: { clientId: string; requestModel: () => string | undefined };
   response: ServerResponse;
   log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
@@ -52,6 +56,8 @@ export interface ForwarderOptions {
   pool: ConnectionPool;
   sessions: SessionManager;
   metrics: RelayMetrics;
+  /** The usage ledger's side of the answering attempt. */
+  billing: UsageBilling;
 }
 
 type Answered = Extract<UpstreamAnswer, { kind: 'answered' }>;
@@ -95,8 +101,11 @@ export class Forwarder {
     this.#basePath = base.pathname.replace(/\/$/, '');
   }
 
-  /** Forwards one request and writes the client's response; throws ApiError only while nothing was written. */
-  async forward(request: ForwardRequest): Promise<void> {
+  /**
+   * Forwards one request and writes the client's response; throws ApiError only while nothing was written.
+   * Resolves with what the answering attempt was billed, when the request is billed.
+   */
+  async forward(request: ForwardRequest): Promise<BilledUsage | undefined> {
     const { accounts, sessions, maxAttempts } = this.#options;
     const started = performance.now();
     const deadline = started + this.#options.retryBudgetMs;
@@ -235,8 +244,7 @@ export class Forwarder {
               }
             }
           }
-          await this.#commit(request, lease, answer, current, started);
-          return;
+          return await this.#commit(request, lease, answer, current, started);
         } finally {
           lease.release();
         }
@@ -323,7 +331,7 @@ export class Forwarder {
     answer: Answered,
     exchange: UpstreamExchange,
     started: number,
-  ): Promise<void> {
+  ): Promise<BilledUsage | undefined> {
     const { response } = request;
     const account = lease.account;
     const timeToFirstByte = (performance.now() - started) / 1000;
@@ -372,7 +380,34 @@ export class Forwarder {
       ...(result.error ? { errorCode: describeFailure(result.error) } : {}),
       ...(exchange.upstreamErrorType ? { upstreamErrorType: exchange.upstreamErrorType } : {}),
     };
-    this.#record(request, account, end, started, answer.statusCode, timeToFirstByte, exchange.usage, true);
+    const usage = exchange.usage;
+    this.#record(request, account, end, started, answer.statusCode, timeToFirstByte, usage, true);
+    return this.#bill(request, account, answer.statusCode, result.end, usage);
+  }
+
+  /** Bills the answering attempt (the only one billed: failed attempts cost nothing), with the tokens it carried. */
+  #bill(
+    request: ForwardRequest,
+    account: Account,
+    statusCode: number,
+    bodyEnd: BodyEnd,
+    usage: TokenUsage,
+  ): BilledUsage | undefined {
+    const billing = billingOf(statusCode, bodyEnd);
+    if (!request.billing || billing === undefined) return undefined;
+    try {
+      return this.#options.billing.bill({
+        clientId: request.billing.clientId,
+        accountId: account.id,
+        model: billedModel(usage.model, request.billing.requestModel),
+        usage,
+        incomplete: billing === 'incomplete',
+      });
+    } catch (error) {
+      // Only a ledger closed by shutdown under a forced close gets here: the client has its answer regardless.
+      request.log.warn({ error: (error as Error).message }, 'could not bill the request');
+      return undefined;
+    }
   }
 
   /**

@@ -68,6 +68,7 @@ describe('QuotaLimiter', () => {
       const verdict = await quota.admit('key-d', limits);
       if (!verdict.allowed) {
         expect(verdict.limit).toBe('budget');
+        expect(verdict.window).toBe('day');
         expect(verdict.message).toMatch(/spent its day budget/);
         break;
       }

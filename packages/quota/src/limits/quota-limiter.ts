@@ -3,7 +3,7 @@ import type { QuotaBackend, RateSpec } from '../backends/quota-backend.js';
 import { QuotaClosedError, QuotaInvalidOptionError } from '../errors.js';
 import { assertId, integerOption, numberOption } from '../options.js';
 import { Allowance } from './allowance.js';
-import { windowSpan } from './budget-window.js';
+import { type BudgetWindow, windowSpan } from './budget-window.js';
 import { type KeyLimits, type LimitKind, type NormalizedLimits, normalizeLimits } from './key-limits.js';
 
 export interface QuotaLimiterOptions {
@@ -30,6 +30,8 @@ export interface QuotaAdmission {
 export interface QuotaRefusal {
   readonly allowed: false;
   readonly limit: LimitKind;
+  /** The refusing budget's window (budget refusals only). */
+  readonly window?: BudgetWindow;
   /** Whole seconds until the limit lets a request through again (at least 1): the `retry-after` header. */
   readonly retryAfterSeconds: number;
   /** Names the limit, for the client. */
@@ -122,7 +124,7 @@ export class QuotaLimiter {
       if (allowance.spanEndsAt <= now) this.#enterWindow(allowance, now);
       if (!allowance.usable(now)) {
         if (allowance.refusedUntil > now)
-          return this.#refuse(allowance.kind, allowance.refusedUntil - now, allowance.name);
+          return this.#refuse(allowance.kind, allowance.refusedUntil - now, allowance.name, allowance.window);
         short = true;
       }
     }
@@ -203,10 +205,13 @@ export class QuotaLimiter {
     };
   }
 
-  #refuse(limit: LimitKind, retryAfterMs: number, name: string): QuotaRefusal {
+  #refuse(limit: LimitKind, retryAfterMs: number, name: string, window?: BudgetWindow): QuotaRefusal {
     this.#stats.refused[limit] += 1;
     const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return { allowed: false, limit, retryAfterSeconds, message: refusalMessage(limit, name, retryAfterSeconds) };
+    const message = refusalMessage(limit, name, retryAfterSeconds);
+    return window === undefined
+      ? { allowed: false, limit, retryAfterSeconds, message }
+      : { allowed: false, limit, window, retryAfterSeconds, message };
   }
 
   #stateOf(keyId: string, limits: KeyLimits): KeyState {
