@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { KeyLimits } from '@relay/quota';
 import { type BudgetOption, parseBudgetOption } from './keys/budget-option.js';
 import { parseExpiresOption } from './keys/expires-option.js';
+import type { UsageCommand } from './quota/usage-command.js';
 
 /** What the command line asked for. */
 export type CliCommand =
@@ -16,6 +17,7 @@ export type CliCommand =
       action: KeysAction;
     }
   | { kind: 'import-account'; configFile: string; credentialsFile: string; id: string | undefined }
+  | ({ kind: 'usage' } & UsageCommand)
   | { kind: 'help' };
 
 /** What `relay keys …` asks for. */
@@ -42,6 +44,10 @@ export const usage = `Usage:
   relay accounts import --claude-credentials FILE [--id NAME] --config FILE
                                                  add an OAuth account from Claude Code's credentials file
                                                  to the config file (the relay refreshes its token)
+  relay usage [--key ID] [--account ID] [--model ID] [--since 7d|YYYY-MM-DD] [--to YYYY-MM-DD]
+              [--group-by day|key|account|model] [--json] [--url URL] [--admin-token TOKEN] [--config FILE]
+                                                 usage and cost from the running relay's ledger (GET /admin/usage);
+                                                 the token also from RELAY_ADMIN_TOKEN or the config's admin.token
   relay --help
 
   --config FILE   JSON config; every field can also come from the environment (RELAY_<SECTION>__<FIELD>)
@@ -78,6 +84,12 @@ export function parseCliArguments(argv: readonly string[], now = Date.now()): Cl
       expires: { type: 'string' },
       user: { type: 'string' },
       json: { type: 'boolean', default: false },
+      key: { type: 'string' },
+      account: { type: 'string' },
+      model: { type: 'string' },
+      since: { type: 'string' },
+      to: { type: 'string' },
+      'group-by': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,6 +111,22 @@ export function parseCliArguments(argv: readonly string[], now = Date.now()): Cl
     if (!values.config)
       throw new Error('relay accounts import needs --config FILE (the file it writes the account into)');
     return { kind: 'import-account', configFile: values.config, credentialsFile, id: values.id };
+  }
+  if (positionals[0] === 'usage') {
+    if (positionals.length > 1) throw new Error('unknown command: "relay usage" takes options only');
+    return {
+      kind: 'usage',
+      configFile: values.config,
+      url: values.url,
+      adminToken: values['admin-token'],
+      keyId: values.key,
+      accountId: values.account,
+      model: values.model,
+      since: values.since,
+      to: values.to,
+      groupBy: values['group-by'],
+      json: values.json,
+    };
   }
   if (positionals.length > 0) throw new Error(`unknown command "${positionals.join(' ')}"`);
   const workers = values.workers === undefined ? 1 : Number(values.workers);

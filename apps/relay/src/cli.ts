@@ -13,6 +13,7 @@ import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
 import { requestConfig, requestReloadedConfig } from './lifecycle/worker-config.js';
 import { importClaudeCredentials } from './oauth/import-claude-credentials.js';
+import { runUsageCommand } from './quota/usage-command.js';
 
 async function main(): Promise<number> {
   if (cluster.isWorker) {
@@ -40,6 +41,10 @@ async function main(): Promise<number> {
   }
   const readConfig = () => loadConfig(command.configFile ? { file: command.configFile } : {});
   const config = readConfig();
+  if (command.kind === 'usage') {
+    console.log(await runUsageCommand(command, config));
+    return 0;
+  }
   const stateFile = new StateFile(resolve(config.state.file));
   if (command.kind === 'keys') {
     await runKeysCommand({

@@ -91,6 +91,6 @@ describe('usageReport', () => {
   ] as const)('%j', (fields, expected) => {
     const report = usageReport(rows, query(fields as Partial<UsageQuery>));
     expect(report.rows).toHaveLength(expected.length);
-    expect(report.rows).toMatchObject(expected as object[]);
+    expect(report.rows).toMatchObject(expected as unknown as object[]);
   });
 });
