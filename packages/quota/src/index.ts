@@ -27,6 +27,7 @@ export {
 export { type BudgetWindow, dayId, parseBudgetWindow, type WindowSpan, windowSpan } from './limits/budget-window.js';
 export type { Budget, KeyLimits, LimitKind } from './limits/key-limits.js';
 export {
+  type LimitUsage,
   type QuotaAdmission,
   QuotaLimiter,
   type QuotaLimiterOptions,

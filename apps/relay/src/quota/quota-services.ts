@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RelayMetrics } from '@relay/metrics';
-import { type QuotaBackend, QuotaLimiter, UsageLedger } from '@relay/quota';
+import { type LimitUsage, type QuotaBackend, QuotaLimiter, UsageLedger } from '@relay/quota';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Client } from '../auth/client-registry.js';
 import type { RelayConfig } from '../config/config-schema.js';
 import { pricingOf } from './config-pricing.js';
 import { KeyAdmission } from './key-admission.js';
+import { keyUsage } from './key-usage.js';
 import { createQuotaBackend } from './quota-backend.js';
 import { UsageBilling } from './usage-billing.js';
 import type { UsageQuery } from './usage-query.js';
@@ -18,6 +20,8 @@ export interface QuotaServices {
   readonly ledger: UsageLedger;
   readonly admission: KeyAdmission;
   readonly billing: UsageBilling;
+  /** What `client` uses now of each of its limits and budgets (for `GET /admin/keys/:id`). */
+  keyUsage(client: Pick<Client, 'id' | 'limits'>): Promise<LimitUsage[]>;
   /** The ledger's rows for `query`, over `keyIds` (this instance's unwritten rows written first). */
   usage(query: UsageQuery, keyIds: readonly string[]): Promise<UsageReport>;
   /** Gives back leased shares, then writes the ledger's last rows (retrying while the store is away, up to `flushTimeoutMs`). */
@@ -49,6 +53,7 @@ export function startQuotaServices(options: {
     ledger,
     admission: new KeyAdmission(limiter, metrics),
     billing: new UsageBilling(ledger, metrics),
+    keyUsage: (client) => keyUsage(limiter, client),
     usage: async (query, keyIds) => {
       // This instance's own last second counts too; if the store is away, the read below says so.
       await ledger.flush().catch(() => {});

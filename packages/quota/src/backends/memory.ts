@@ -1,7 +1,7 @@
 import { QuotaClosedError } from '../errors.js';
 import { bucketIndex, rollingState, takeBudgetUnits } from '../limits/budget-arithmetic.js';
 import type { WindowSpan } from '../limits/budget-window.js';
-import { returnGcra, takeGcra } from '../limits/gcra.js';
+import { returnGcra, takeGcra, usedGcra } from '../limits/gcra.js';
 import {
   type BatchMark,
   counterNames,
@@ -104,6 +104,25 @@ export class MemoryQuotaBackend implements QuotaBackend {
     if (count <= 0) holdings.delete(holder);
     else holdings.set(holder, { count, expiresAt: now + ttlMs });
     return Math.max(0, count);
+  }
+
+  async rateUsed(name: string, rate: RateSpec): Promise<number> {
+    this.#assertOpen();
+    return usedGcra(this.#rates.get(name), rate, this.#now());
+  }
+
+  async budgetUsed(name: string, span: WindowSpan, nowMs: number): Promise<number> {
+    this.#assertOpen();
+    if (span.kind === 'calendar') return this.#calendar.get(`${name}\u0000${span.id}`) ?? 0;
+    return rollingState(this.#rolling.get(`${name}\u0000${span.id}`) ?? new Map(), span, nowMs).used;
+  }
+
+  async slotsHeld(name: string): Promise<number> {
+    this.#assertOpen();
+    const now = this.#now();
+    let held = 0;
+    for (const holding of this.#slots.get(name)?.values() ?? []) if (holding.expiresAt > now) held += holding.count;
+    return held;
   }
 
   async applyUsage(deltas: readonly UsageDelta[], mark: BatchMark): Promise<void> {

@@ -96,6 +96,18 @@ export interface QuotaBackend {
   holdSlots(name: string, holder: string, limit: number, want: number, ttlMs: number): Promise<number>;
 
   /**
+   * Units of the GCRA rate `name` in use now, across instances (read-only): `ceil((tat - now) / (periodMs / limit))`
+   * from 0 (unused) to `limit` (a full burst just taken). Leased units that no request spent yet count as used.
+   */
+  rateUsed(name: string, rate: RateSpec): Promise<number>;
+
+  /** Units taken of budget `name` in the window span `span`, across instances (read-only; debt charges included). */
+  budgetUsed(name: string, span: WindowSpan, nowMs: number): Promise<number>;
+
+  /** Concurrency slots of `name` held now by every live holder together (read-only). */
+  slotsHeld(name: string): Promise<number>;
+
+  /**
    * Adds each delta to its ledger row, exactly once per `mark`: a batch applied again with the same mark (a replay
    * after a lost reply) adds nothing it added before, and a writer's batches must arrive in sequence order.
    */

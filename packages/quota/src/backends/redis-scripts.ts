@@ -123,6 +123,40 @@ if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) en
 return count
 `,
   /**
+   * Reads what is used of one limit, changing nothing. KEYS[1] = the rate, budget window or slot set; ARGV = 'rate',
+   * periodMs, limit | 'calendar' | 'rolling', bucketMs, bucket count, nowMs | 'slots'. Returns a count.
+   */
+  relayQuotaRead: `${serverNow}
+local mode = ARGV[1]
+if mode == 'rate' then
+  local stored = tonumber(redis.call('GET', KEYS[1]))
+  if not stored or stored <= now then return 0 end
+  local limit = tonumber(ARGV[3])
+  return math.min(limit, math.ceil((stored - now) / (tonumber(ARGV[2]) / limit) - 1e-6))
+end
+if mode == 'calendar' then return tonumber(redis.call('GET', KEYS[1]) or '0') end
+if mode == 'rolling' then
+  local bucketMs = tonumber(ARGV[2])
+  local current = math.floor(tonumber(ARGV[4]) / bucketMs)
+  local buckets = redis.call('HGETALL', KEYS[1])
+  local used = 0
+  for i = 1, #buckets, 2 do
+    if tonumber(buckets[i]) > current - tonumber(ARGV[3]) then used = used + tonumber(buckets[i + 1]) end
+  end
+  return used
+end
+local holdings = redis.call('HGETALL', KEYS[1])
+local held = 0
+for i = 1, #holdings, 2 do
+  local value = holdings[i + 1]
+  local separator = string.find(value, ':', 1, true)
+  if separator and tonumber(string.sub(value, separator + 1)) > now then
+    held = held + tonumber(string.sub(value, 1, separator - 1))
+  end
+end
+return held
+`,
+  /**
    * Ledger deltas of one key × day. KEYS[1] = the day's hash; ARGV = writer field, sequence, retentionMs, then
    * field/delta pairs (HINCRBY). The hash keeps each writer's last applied sequence: a batch at or below it is
    * already in and is skipped (returns 0), so a replay after a lost reply adds nothing twice.

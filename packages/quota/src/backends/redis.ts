@@ -90,6 +90,25 @@ export class RedisQuotaBackend implements QuotaBackend {
     );
   }
 
+  async rateUsed(name: string, rate: RateSpec): Promise<number> {
+    return Number(
+      await this.connection.call(['relayQuotaRead', this.#rateKey(name), 'rate', rate.periodMs, rate.limit]),
+    );
+  }
+
+  async budgetUsed(name: string, span: WindowSpan, nowMs: number): Promise<number> {
+    const key = `${this.#prefix}b:{${name}}:${span.id}`;
+    const reply =
+      span.kind === 'calendar'
+        ? await this.connection.call(['relayQuotaRead', key, 'calendar'])
+        : await this.connection.call(['relayQuotaRead', key, 'rolling', span.bucketMs, rollingBuckets, nowMs]);
+    return Math.max(0, Number(reply) || 0);
+  }
+
+  async slotsHeld(name: string): Promise<number> {
+    return Number(await this.connection.call(['relayQuotaRead', `${this.#prefix}c:{${name}}`, 'slots'])) || 0;
+  }
+
   async applyUsage(deltas: readonly UsageDelta[], mark: BatchMark): Promise<void> {
     const groups = new Map<string, (string | number)[]>();
     for (const delta of deltas) {

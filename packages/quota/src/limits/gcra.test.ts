@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { returnGcra, takeGcra } from './gcra.js';
+import { returnGcra, takeGcra, usedGcra } from './gcra.js';
 
 const perMinute = (limit: number) => ({ limit, periodMs: 60_000 });
 
@@ -41,5 +41,22 @@ describe('takeGcra', () => {
     [undefined, 1, 7, 7],
   ] as const)('returning to tat %s %s units at %s gives tat %s', (tat, units, now, expected) => {
     expect(returnGcra(tat, perMinute(5), units, now)).toBe(expected);
+  });
+});
+
+describe('usedGcra', () => {
+  it.each([
+    // [stored tat, limit per minute, now, used]
+    [undefined, 5, 0, 0],
+    [12_000, 5, 0, 1],
+    [60_000, 5, 0, 5],
+    // Used units free one per interval (12 s at 5 per minute).
+    [60_000, 5, 12_000, 4],
+    [60_000, 5, 12_001, 4],
+    [60_000, 5, 59_999, 1],
+    [60_000, 5, 60_000, 0],
+    [1000, 5, 1_000_000, 0],
+  ] as const)('tat %s, %s/min at %s → %s used', (tat, limit, now, used) => {
+    expect(usedGcra(tat, perMinute(limit), now)).toBe(used);
   });
 });

@@ -29,3 +29,9 @@ export function returnGcra(tat: number | undefined, rate: RateSpec, units: numbe
   if (tat === undefined) return nowMs;
   return Math.max(nowMs, tat - units * (rate.periodMs / rate.limit));
 }
+
+/** Units in use at `nowMs` of a rate whose stored arrival time is `tat`: from 0 to `limit` (same as the Redis script). */
+export function usedGcra(tat: number | undefined, rate: RateSpec, nowMs: number): number {
+  if (tat === undefined || tat <= nowMs) return 0;
+  return Math.min(rate.limit, Math.ceil((tat - nowMs) / (rate.periodMs / rate.limit) - epsilon));
+}

@@ -82,6 +82,31 @@ describe('QuotaLimiter', () => {
     expect((await backend.takeBudget('key-d:usd:day', windowSpan('day', now), 10_000, 1, now)).granted).toBe(0);
   });
 
+  it("reports a key's usage of each limit across instances, leased shares included", async () => {
+    const backend = new MemoryQuotaBackend();
+    const [first, second] = [limiter(backend), limiter(backend)];
+    const limits: KeyLimits = {
+      requestsPerMinute: 100,
+      concurrency: 4,
+      budgets: [
+        { usd: 1, window: 'day' },
+        { usd: 5, window: '5h' },
+      ],
+    };
+    const held = [await first.admit('key-u', limits), await second.admit('key-u', limits)];
+    // Less than half of either share: no new lease starts.
+    held[0]?.allowed && held[0].settle({ costMicroUsd: 40_000 });
+    // Each instance leased a slice: 10 of 100 requests, 1 of 4 slots, $0.10 of the day's $1 and $0.50 of the 5 h $5;
+    // what the first spent of its share is inside what it leased.
+    expect(await first.usage('key-u', limits)).toEqual([
+      { limit: 'requests-per-minute', max: 100, used: 20 },
+      { limit: 'concurrency', max: 4, used: 2 },
+      { limit: 'budget', window: 'day', max: 1, used: 0.2 },
+      { limit: 'budget', window: '5h', max: 5, used: 1 },
+    ]);
+    held[1]?.allowed && held[1].settle();
+  });
+
   it('caps concurrency across instances and frees a slot when a request settles', async () => {
     const backend = new MemoryQuotaBackend();
     const [first, second] = [limiter(backend), limiter(backend)];

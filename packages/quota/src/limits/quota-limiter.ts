@@ -38,6 +38,20 @@ export interface QuotaRefusal {
   readonly message: string;
 }
 
+/** How much of one of a key's limits is used now, across instances. */
+export interface LimitUsage {
+  readonly limit: LimitKind;
+  /** The budget's window (budgets only). */
+  readonly window?: BudgetWindow;
+  /** The limit: requests or tokens per minute, requests in flight, or dollars. */
+  readonly max: number;
+  /**
+   * Used now, in the limit's unit (dollars for budgets): shares leased to instances and not spent yet count as used,
+   * so this is an upper bound, by at most one slice per instance.
+   */
+  readonly used: number;
+}
+
 export interface QuotaLimiterStats {
   /** Leases asked of the backend (each one command). */
   leases: number;
@@ -153,6 +167,47 @@ export class QuotaLimiter {
     }
     // Other requests of this key took each refill first: busy, not refused by a limit.
     return this.#refuse('concurrency', slotRetryMs, keyId);
+  }
+
+  /**
+   * How much of each of the key's limits is used now, across instances, read from the backend (one command per
+   * limit; for an admin view, never the request path). Rejects with `QuotaUnavailableError` when the backend cannot
+   * answer.
+   */
+  async usage(keyId: string, limits: KeyLimits): Promise<LimitUsage[]> {
+    assertId('keyId', keyId);
+    const normalized = this.#normalized.get(limits) ?? normalizeLimits(limits);
+    const now = this.#now();
+    const rate = (limit: number): RateSpec => ({ limit, periodMs: minuteMs });
+    const reads: Array<Promise<LimitUsage>> = [];
+    const { requestsPerMinute, tokensPerMinute, concurrency } = normalized;
+    if (requestsPerMinute !== undefined) {
+      reads.push(
+        this.#backend
+          .rateUsed(`${keyId}:rpm`, rate(requestsPerMinute))
+          .then((used) => ({ limit: 'requests-per-minute', max: requestsPerMinute, used })),
+      );
+    }
+    if (tokensPerMinute !== undefined) {
+      reads.push(
+        this.#backend
+          .rateUsed(`${keyId}:tpm`, rate(tokensPerMinute))
+          .then((used) => ({ limit: 'tokens-per-minute', max: tokensPerMinute, used })),
+      );
+    }
+    if (concurrency !== undefined) {
+      reads.push(
+        this.#backend.slotsHeld(`${keyId}:slots`).then((used) => ({ limit: 'concurrency', max: concurrency, used })),
+      );
+    }
+    for (const budget of normalized.budgets) {
+      reads.push(
+        this.#backend
+          .budgetUsed(`${keyId}:usd:${budget.window}`, windowSpan(budget.window, now), now)
+          .then((units) => ({ limit: 'budget', window: budget.window, max: budget.usd, used: units / 1_000_000 })),
+      );
+    }
+    return await Promise.all(reads);
   }
 
   stats(): QuotaLimiterStats {

@@ -60,5 +60,27 @@ export function budgetSuite({ test, backend, peer, name }: SuiteContext): void {
       const grants = await Promise.all(takes);
       expect(grants.reduce((sum, grant) => sum + grant.granted, 0)).toBe(1000);
     });
+
+    it('reads what is taken of a calendar and a rolling budget, across instances, without taking any', async () => {
+      const first = await backend();
+      const second = await peer(first);
+      const now = Date.now();
+      const calendar = name('read-day');
+      const day = windowSpan('day', now);
+      expect(await first.budgetUsed(calendar, day, now)).toBe(0);
+      await first.takeBudget(calendar, day, 1000, 300, now);
+      await second.chargeBudget(calendar, day, 50, now);
+      expect(await second.budgetUsed(calendar, day, now)).toBe(350);
+      expect((await first.takeBudget(calendar, day, 1000, 1000, now)).granted).toBe(650);
+
+      const rolling = name('read-rolling');
+      const start = Date.parse('2026-12-01T10:00:00Z');
+      const span = windowSpan('5h', start);
+      await first.takeBudget(rolling, span, 100, 60, start);
+      await second.takeBudget(rolling, span, 100, 30, start + 120 * 60_000);
+      expect(await first.budgetUsed(rolling, span, start + 180 * 60_000)).toBe(90);
+      // The first 60 have left the window 5 h after they were taken.
+      expect(await second.budgetUsed(rolling, span, start + 300 * 60_000)).toBe(30);
+    });
   });
 }

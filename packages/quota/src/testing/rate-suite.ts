@@ -51,5 +51,20 @@ export function rateSuite({ test, backend, peer, name }: SuiteContext): void {
       const grants = await Promise.all(takes);
       expect(grants.reduce((sum, grant) => sum + grant.granted, 0)).toBe(15);
     });
+
+    it('reads what is used of a rate, across instances, without taking any', async () => {
+      const first = await backend();
+      const second = await peer(first);
+      const rate = name('read');
+      expect(await first.rateUsed(rate, perMinute(10))).toBe(0);
+      await first.takeRate(rate, perMinute(10), 3);
+      await second.takeRate(rate, perMinute(10), 4);
+      expect(await second.rateUsed(rate, perMinute(10))).toBe(7);
+      expect(await first.rateUsed(rate, perMinute(10))).toBe(7);
+      await first.returnRate(rate, perMinute(10), 2);
+      expect(await second.rateUsed(rate, perMinute(10))).toBe(5);
+      // Reading took nothing: the other 5 of the burst are still there.
+      expect((await first.takeRate(rate, perMinute(10), 10)).granted).toBe(5);
+    });
   });
 }

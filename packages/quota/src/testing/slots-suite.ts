@@ -34,5 +34,18 @@ export function slotsSuite({ test, backend, peer, name }: SuiteContext): void {
       const held = await Promise.all(holds);
       expect(held.reduce((sum, count) => sum + count, 0)).toBe(5);
     });
+
+    it('reads the slots every live holder holds, without holding any', async () => {
+      const first = await backend();
+      const second = await peer(first);
+      const slots = name('read');
+      expect(await first.slotsHeld(slots)).toBe(0);
+      await first.holdSlots(slots, 'a', 5, 2, 30_000);
+      await second.holdSlots(slots, 'b', 5, 1, 30_000);
+      await second.holdSlots(slots, 'gone', 5, 1, 100);
+      expect(await second.slotsHeld(slots)).toBe(4);
+      expect(await waitUntil(async () => (await first.slotsHeld(slots)) === 3)).toBe(true);
+      expect(await first.holdSlots(slots, 'c', 5, 5, 30_000)).toBe(2);
+    });
   });
 }
