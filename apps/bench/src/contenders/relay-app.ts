@@ -32,7 +32,7 @@ const clientKey = 'relay-bench-client-key-000000000001';
 export async function startRelayContender(
   upstreamUrl: string,
   probeBody: string,
-  options: { sessions?: Record<string, unknown> } = {},
+  options: { sessions?: Record<string, unknown>; limits?: Record<string, unknown> } = {},
 ): Promise<RelayContender | RelaySkipped> {
   // @relay/server is a workspace dev dependency of the bench, so that `pnpm bench` builds it first.
   const cli = join(dirname(createRequire(import.meta.url).resolve('@relay/server/package.json')), 'dist', 'cli.js');
@@ -44,7 +44,9 @@ export async function startRelayContender(
     listen: { host: '127.0.0.1', port },
     upstream: { baseUrl: upstreamUrl, warmup: true, warmupOrigins: [upstreamUrl] },
     accounts: [{ id: 'bench', apiKey: 'sk-ant-bench-upstream', maxConcurrency: 256 }],
-    clients: [{ id: 'bench', key: clientKey, maxConcurrency: 256 }],
+    clients: [
+      { id: 'bench', key: clientKey, maxConcurrency: 256, ...(options.limits ? { limits: options.limits } : {}) },
+    ],
     sessions: options.sessions ?? { store: 'memory' },
     state: { file: join(directory, 'state.json') },
     // Every feature on, as deployed: info logging (to a file, so that the bench process does not read it).

@@ -10,15 +10,44 @@ import { failuresOf } from '../wrk/wrk-output.js';
 import type { SessionTraffic } from '../wrk/wrk-script.js';
 import { shortPrompt } from './bench-request.js';
 
-const cases: { name: string; traffic: (prefix: string) => SessionTraffic }[] = [
+/** One load of the hybrid-store rows: how wrk picks sessions, and the client key's limits if it has any. */
+export interface SessionTrafficCase {
+  name: string;
+  traffic: (prefix: string) => SessionTraffic;
+  limits?: Record<string, unknown>;
+}
+
+const roundRobin = (prefix: string): SessionTraffic => ({ kind: 'round-robin', sessions: 1000, prefix });
+
+/** The relay scenario's cases: one session, 1,000 round robin, a new one every request. */
+export const sessionCases: readonly SessionTrafficCase[] = [
   { name: '1 session', traffic: () => ({ kind: 'fixed' }) },
-  { name: '1,000 sessions, round robin', traffic: (prefix) => ({ kind: 'round-robin', sessions: 1000, prefix }) },
+  { name: '1,000 sessions, round robin', traffic: roundRobin },
   { name: 'a new session every request', traffic: (prefix) => ({ kind: 'unique', prefix }) },
+];
+
+// Every kind of key limit, above what the load spends (a refusal would be a failed request): rates, concurrency across
+// instances, and a budget, each leased 10 % at a time as the relay does by default.
+const keyLimits = {
+  requestsPerMinute: 1_000_000,
+  tokensPerMinute: 1_000_000_000,
+  concurrency: 64,
+  budgets: [{ usd: 10_000, window: 'day' }],
+};
+
+/**
+ * The quota scenario's cases: one session (the session store's own share is then small and steady), the key without
+ * limits and with every kind on; their difference is what the limits add.
+ */
+export const keyLimitCases: readonly SessionTrafficCase[] = [
+  { name: '1 session, key without limits', traffic: () => ({ kind: 'fixed' }) },
+  { name: '1 session, key limits on', traffic: () => ({ kind: 'fixed' }), limits: keyLimits },
 ];
 
 /**
  * The relay with the hybrid store (its defaults) on the run's Redis, under wrk at 16 clients whose Lua script sets
- * `x-claude-code-session-id` per request: one session, 1,000 round robin, a new one every request. Each case starts
+ * `x-claude-code-session-id` per request (`cases`: by default one session, 1,000 round robin, a new one every
+ * request). The usage ledger is on in every case (it bills every key); `limits` turns the key's limits on. Each case starts
  * a relay of its own on a fresh key prefix and stops it before the second INFO, so that its last batch is counted.
  */
 export async function measureSessionTraffic(
@@ -26,18 +55,21 @@ export async function measureSessionTraffic(
   upstreamUrl: string,
   redisUrl: string,
   durationSeconds: number,
-): Promise<void> {
+  cases: readonly SessionTrafficCase[] = sessionCases,
+): Promise<Map<string, number>> {
+  const commandsPerRequest = new Map<string, number>();
   const admin = new Redis(redisUrl);
   try {
-    for (const { name, traffic } of cases) {
+    for (const { name, traffic, limits } of cases) {
       context.progress(`hybrid store, ${name}`);
       const keyPrefix = `relay-bench:${randomUUID().slice(0, 8)}:`;
       const relay = await startRelayContender(upstreamUrl, shortPrompt.body(false), {
         sessions: { store: 'hybrid', redisUrl, keyPrefix },
+        ...(limits ? { limits } : {}),
       });
       if ('skipped' in relay) {
         context.note?.(`hybrid store rows skipped: ${relay.skipped}`);
-        return;
+        return commandsPerRequest;
       }
       try {
         const sessionPrefix = `bench-${randomUUID().slice(0, 8)}-`;
@@ -62,6 +94,7 @@ export async function measureSessionTraffic(
         const evalsha =
           (redisCommandCalls(after).get('evalsha') ?? 0) - (redisCommandCalls(before).get('evalsha') ?? 0);
         const label = `hybrid store, 16 clients, ${name}`;
+        commandsPerRequest.set(name, commands / result.requests);
         context.report({ name: `${label}: req/s`, value: result.requestsPerSecond, unit: 'req/s' });
         context.report({
           name: `${label}: Redis commands per request`,
@@ -81,4 +114,5 @@ export async function measureSessionTraffic(
   } finally {
     admin.disconnect();
   }
+  return commandsPerRequest;
 }
