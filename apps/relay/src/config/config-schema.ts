@@ -209,7 +209,12 @@ export const configSchema = z
           })
           .refine((redis) => !redis.sentinels || redis.name, { message: 'sentinels need the master group name' })
           .optional(),
-        keyPrefix: z.string().min(1).default('relay:'),
+        /** Prefix of every Redis key; no braces (the keys carry hash tags of their own, for Redis Cluster). */
+        keyPrefix: z
+          .string()
+          .min(1)
+          .regex(/^[^{}]+$/, 'no braces (the keys carry hash tags of their own)')
+          .default('relay:'),
         ttlSeconds: positiveInteger.default(3600),
         affinityTtlSeconds: positiveInteger.default(1800),
         /** The relay syncs often (1 s) so that a crash loses at most one second of counters. */

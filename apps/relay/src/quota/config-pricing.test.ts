@@ -35,6 +35,7 @@ describe('pricingOf', () => {
     [{ pricing: { models: { m: { input: -1, output: 1 } } } }, /pricing\.models\.m\.input/],
     [{ pricing: { default: { input: 1 } } }, /pricing\.default\.output/],
     [{ quota: { leaseFraction: 0 } }, /quota\.leaseFraction/],
+    [{ sessions: { keyPrefix: 'relay:{a}:' } }, /sessions\.keyPrefix: no braces/],
   ])('refuses %j naming the field', (input, message) => {
     expect(() => validateConfig(input as never)).toThrow(message);
   });
