@@ -5,7 +5,7 @@ import { createMockAnthropic, type MockAnthropic, type MockUsage } from '@relay/
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientKey } from '../../src/auth/client-key.js';
 import type { RelayConfigInput } from '../../src/config/config-schema.js';
-import { type RelayProcess, startRelayProcess, stopAllRelays } from '../relay-process.js';
+import { startRelayProcess, stopAllRelays } from '../relay-process.js';
 import { adminUsage, contentOf, messageFor, receivedUsage, sendRequest, UsageTally } from './usage-support.js';
 
 const adminToken = 'admin-token-billing-e2e';
