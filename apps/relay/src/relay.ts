@@ -84,7 +84,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const metrics = createRelayMetrics({
     labels: {
       account: { allow: config.accounts.map((account) => account.id) },
-      // Client keys made at runtime are reported as `other`: no request can add a series.
+      // Configured client keys by name (a reload adds its own); any other as `other`: no request can add a series.
       client: { allow: config.clients.map((client) => client.id) },
     },
   });
