@@ -41,41 +41,55 @@ export class AdminKeysClient {
   }
 
   async #call(method: string, path: string, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, this.url), {
-        method,
-        headers: {
-          authorization: `Bearer ${this.adminToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new AdminApiError(
-        `cannot reach the relay's admin API at ${this.url} (${cause}): is the relay running? (--url URL)`,
-        undefined,
-      );
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new AdminApiError(
-        `the relay at ${this.url} answered ${response.status} with a body that is not JSON`,
-        response.status,
-      );
-    }
-    if (!response.ok) {
-      const message = (parsed as { error?: { message?: unknown } }).error?.message;
-      throw new AdminApiError(
-        `the relay answered ${response.status}: ${typeof message === 'string' ? message : 'an error'}`,
-        response.status,
-      );
-    }
-    return parsed;
+    return await callAdminApi(this.url, this.adminToken, method, path, body);
   }
+}
+
+/**
+ * One call of a running relay's admin API (`relay keys`, `relay usage`): the parsed JSON answer, or an
+ * `AdminApiError` naming the relay's status and message, or why it could not be reached.
+ */
+export async function callAdminApi(
+  url: string,
+  adminToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, url), {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    throw new AdminApiError(
+      `cannot reach the relay's admin API at ${url} (${cause}): is the relay running? (--url URL)`,
+      undefined,
+    );
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AdminApiError(
+      `the relay at ${url} answered ${response.status} with a body that is not JSON`,
+      response.status,
+    );
+  }
+  if (!response.ok) {
+    const message = (parsed as { error?: { message?: unknown } }).error?.message;
+    throw new AdminApiError(
+      `the relay answered ${response.status}: ${typeof message === 'string' ? message : 'an error'}`,
+      response.status,
+    );
+  }
+  return parsed;
 }

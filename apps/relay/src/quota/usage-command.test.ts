@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../config/load-config.js';
-import { relayUrl, sinceDate, type UsageCommand, usageParameters } from './usage-command.js';
+import { sinceDate, type UsageCommand, usageParameters } from './usage-command.js';
 import { formatUsageTable, usd } from './usage-table.js';
 
 const now = Date.UTC(2026, 11, 10, 9);
@@ -41,14 +40,6 @@ describe('relay usage', () => {
       ).toString(),
     ).toBe('keyId=team-a&accountId=acct&from=2026-12-04&to=2026-12-09&groupBy=model');
     expect(usageParameters(command({}), now).toString()).toBe('');
-  });
-
-  it.each([
-    [{ listen: { host: '0.0.0.0', port: 8080 } }, 'http://127.0.0.1:8080'],
-    [{ listen: { host: '::', port: 3000 } }, 'http://[::1]:3000'],
-    [{}, 'http://127.0.0.1:3000'],
-  ])('finds the relay where %j says it listens', (input, url) => {
-    expect(relayUrl(validateConfig(input))).toBe(url);
   });
 
   it.each([

@@ -1,4 +1,6 @@
 import type { RelayConfig } from '../config/config-schema.js';
+import { callAdminApi } from '../keys/admin-keys-client.js';
+import { adminUrlOf } from '../keys/admin-url.js';
 import type { UsageReport } from './usage-report.js';
 import { formatUsageTable } from './usage-table.js';
 
@@ -40,38 +42,22 @@ export function usageParameters(command: UsageCommand, nowMs: number): URLSearch
   return parameters;
 }
 
-/** The running relay's URL as its config says it listens (a wildcard address is reached on loopback). */
-export function relayUrl(config: RelayConfig): string {
-  const host = config.listen.host;
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${config.listen.port}`;
-}
-
 /**
- * `relay usage`: asks the running relay's admin API (`GET /admin/usage`) and prints a table, or the JSON with
+ * `relay usage`: asks the running relay's admin API (`GET /admin/usage`) and returns a table, or the JSON with
  * `--json`. The relay is `--url`, else where the config says it listens; the token `--admin-token`, else
- * `RELAY_ADMIN_TOKEN`, else the config's `admin.token`. Returns the text to print; throws with a message for the user.
+ * `RELAY_ADMIN_TOKEN` or the config's `admin.token`. Throws with a message for the user.
  */
 export async function runUsageCommand(command: UsageCommand, config: RelayConfig, nowMs = Date.now()): Promise<string> {
   const token = command.adminToken ?? config.admin.token;
-  if (!token)
+  if (!token) {
     throw new Error('relay usage needs the admin token: --admin-token, RELAY_ADMIN_TOKEN or admin.token in the config');
-  const base = (command.url ?? relayUrl(config)).replace(/\/$/, '');
-  const url = `${base}/admin/usage?${usageParameters(command, nowMs)}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
-  } catch (error) {
-    throw new Error(`cannot reach the relay at ${base} (${(error as Error).cause ?? (error as Error).message})`);
   }
-  const text = await response.text();
-  if (response.status !== 200) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-    } catch {}
-    throw new Error(`the relay answered ${response.status}: ${message}`);
-  }
-  if (command.json) return text;
-  return formatUsageTable(JSON.parse(text) as UsageReport);
+  const url = command.url ?? adminUrlOf(config.listen);
+  const report = (await callAdminApi(
+    url,
+    token,
+    'GET',
+    `/admin/usage?${usageParameters(command, nowMs)}`,
+  )) as UsageReport;
+  return command.json ? JSON.stringify(report, null, 2) : formatUsageTable(report);
 }

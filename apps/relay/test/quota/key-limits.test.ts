@@ -82,6 +82,14 @@ describeWithRedis('key limits across relay processes', () => {
       expect(retryAfter).toBeLessThanOrEqual(12);
     }
 
+    // The keys API shows the key's usage of its limit, as every instance sees it.
+    const shown = await fetch(`${relays[1].url}/admin/keys/team-a`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(((await shown.json()) as { usage: unknown }).usage).toEqual([
+      { limit: 'requests-per-minute', max: 5, used: 5 },
+    ]);
+
     // A key without limits on the same relays is not held back by any of it.
     for (let index = 0; index < 8; index += 1) {
       const answer = await sendRequest(
