@@ -48,15 +48,24 @@ function track(server: Server, event: 'connection' | 'secureConnection'): { conn
   return { connections, all };
 }
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
 async function shut(server: Server, sockets: Set<Socket>): Promise<void> {
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Starts `server` on a free loopback port; an `https` one counts completed TLS handshakes as its connections. */
+async function serve(server: Server, scheme: 'http' | 'https' | 'socks5'): Promise<TestServer> {
+  const { connections, all } = track(server, scheme === 'https' ? 'secureConnection' : 'connection');
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `${scheme}://127.0.0.1:${port}`,
+    connections,
+    openConnections: () => all.size,
+    close: () => shut(server, all),
+  };
 }
 
 /** Request handler of an origin; the default answers 200 `ok` with keep-alive. */
@@ -80,16 +89,8 @@ export async function startOrigin(
   const server = options.tls
     ? https.createServer({ ...tlsFixture, keepAliveTimeout: 60_000 }, onRequest)
     : http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
-  const { connections, all } = track(server, options.tls ? 'secureConnection' : 'connection');
-  const port = await listen(server);
-  return {
-    port,
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    connections,
-    requestPorts,
-    openConnections: () => all.size,
-    close: () => shut(server, all),
-  };
+  const started = await serve(server, options.tls ? 'https' : 'http');
+  return { ...started, requestPorts };
 }
 
 /** An HTTP CONNECT proxy (the `proxy` package), optionally demanding Basic credentials; counts CONNECTs. */
@@ -104,16 +105,8 @@ export async function startConnectProxy(
     const expected = `Basic ${Buffer.from(`${proxyCredentials.username}:${proxyCredentials.password}`).toString('base64')}`;
     server.authenticate = (request) => request.headers['proxy-authorization'] === expected;
   }
-  const { connections, all } = track(server, options.tls ? 'secureConnection' : 'connection');
-  const port = await listen(server);
-  return {
-    port,
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    connections,
-    tunnels,
-    openConnections: () => all.size,
-    close: () => shut(server, all),
-  };
+  const started = await serve(server, options.tls ? 'https' : 'http');
+  return { ...started, tunnels };
 }
 
 /** A SOCKS5 proxy (simple-socks, pure Node), optionally demanding username/password. */
@@ -129,15 +122,7 @@ export async function startSocksProxy(options: { auth?: boolean } = {}): Promise
         }
       : {},
   );
-  const { connections, all } = track(server, 'connection');
-  const port = await listen(server);
-  return {
-    port,
-    url: `socks5://127.0.0.1:${port}`,
-    connections,
-    openConnections: () => all.size,
-    close: () => shut(server, all),
-  };
+  return await serve(server, 'socks5');
 }
 
 /** A TCP port with nothing listening on it. */
@@ -147,16 +132,10 @@ export async function refusedPort(): Promise<number> {
 
 /** A TCP server that accepts connections and never says a word (no TLS handshake, no headers, no SOCKS reply). */
 export async function startSilentServer(): Promise<TestServer> {
-  const server = net.createServer(() => {});
-  const { connections, all } = track(server, 'connection');
-  const port = await listen(server);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    openConnections: () => all.size,
-    close: () => shut(server, all),
-  };
+  return await serve(
+    net.createServer(() => {}),
+    'http',
+  );
 }
 
 /** An origin handler that starts a response, then resets the connection mid-body. */
