@@ -8,6 +8,7 @@ const workspaceProjects = [
   { name: 'mock-anthropic', root: 'packages/mock-anthropic' },
   { name: 'quota', root: 'packages/quota' },
   { name: 'test-support', root: 'packages/test-support' },
+  { name: 'internals', root: 'packages/internals' },
   { name: 'relay', root: 'apps/relay' },
   { name: 'bench', root: 'apps/bench' },
   { name: 'dashboard', root: 'apps/dashboard' },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Packaging smoke test: pack every library package as npm would publish it, install the tarballs into a
-// throw-away consumer project outside the workspace, then load each one with `import` (ESM) and `require` (CJS).
+// throw-away consumer project outside the workspace, check that nothing in them needs a private workspace package
+// (`@relay/internals` is bundled in, never depended on), then load each one with `import` (ESM) and `require` (CJS).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +9,11 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const packagesDirectory = join(root, 'packages');
-const libraries = readdirSync(packagesDirectory)
+const workspacePackages = readdirSync(packagesDirectory)
   .map((folder) => join(packagesDirectory, folder))
-  .map((directory) => ({ directory, manifest: JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => !manifest.private);
+  .map((directory) => ({ directory, manifest: JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) }));
+const libraries = workspacePackages.filter(({ manifest }) => !manifest.private);
+const privateNames = workspacePackages.filter(({ manifest }) => manifest.private).map(({ manifest }) => manifest.name);
 
 const workDirectory = mkdtempSync(join(tmpdir(), 'relay-pack-smoke-'));
 const tarballDirectory = join(workDirectory, 'tarballs');
@@ -30,6 +32,20 @@ try {
   run('mkdir', ['-p', consumerDirectory], workDirectory);
   writeFileSync(join(consumerDirectory, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], consumerDirectory);
+
+  // A private package left external would be a missing module (JS) or an unresolved import (types) for every user.
+  for (const { manifest } of libraries) {
+    const installed = join(consumerDirectory, 'node_modules', manifest.name);
+    const packed = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const needed = Object.keys({ ...packed.dependencies, ...packed.peerDependencies, ...packed.optionalDependencies });
+    const files = readdirSync(installed, { recursive: true }).filter((file) => /\.(c?js|d\.c?ts)$/.test(file));
+    for (const name of privateNames) {
+      if (needed.includes(name)) throw new Error(`${manifest.name} depends on the private package ${name}`);
+      const file = files.find((each) => readFileSync(join(installed, each), 'utf8').includes(`'${name}`));
+      if (file) throw new Error(`${manifest.name}: ${file} imports the private package ${name} (bundle it instead)`);
+    }
+  }
+  console.log(`ok: no packed file or dependency needs a private package (${privateNames.join(', ')})`);
 
   // The root and every subpath entry (e.g. `@relay/mock-anthropic/api-errors`), not the manifest itself.
   const entries = libraries.flatMap(({ manifest }) =>

@@ -140,7 +140,7 @@ export class RedisQuotaBackend implements QuotaBackend {
     const rows: UsageRow[] = [];
     for (const keyId of query.keyIds) {
       for (const day of daysBetween(query.fromDay, query.toDay)) {
-        const hash = (await this.connection.command('hgetall', this.#ledgerKey(keyId, day))) as
+        const hash = (await this.connection.command(['hgetall', this.#ledgerKey(keyId, day)])) as
           | string[]
           | Record<string, string>;
         const entries = Array.isArray(hash) ? pairs(hash) : Object.entries(hash ?? {});

@@ -1,5 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { SuiteTestApi as TestApi } from '@relay/internals';
 import type { QuotaBackend } from '../backends/quota-backend.js';
+
+export { waitUntil } from '@relay/internals';
 
 /** The assertions the suite uses; vitest's (or jest's) `expect` fits. */
 export interface SuiteAssertion {
@@ -13,12 +15,7 @@ export interface SuiteAssertion {
 }
 
 /** The test functions the suite needs: pass `import * as vitest from 'vitest'` (or an object with these). */
-export interface SuiteTestApi {
-  describe(name: string, body: () => void): unknown;
-  it(name: string, body: () => Promise<void>, timeout?: number): unknown;
-  afterEach(body: () => Promise<void>): unknown;
-  expect(actual: unknown): SuiteAssertion;
-}
+export type SuiteTestApi = TestApi<SuiteAssertion>;
 
 /** What the suite asks of a factory for one backend. */
 export interface BackendFactoryOptions {
@@ -74,16 +71,6 @@ export function suiteContext(
     peer: async (first) => (options.sharesState ? await backend() : first),
     name: (label) => `${label}-${randomId()}`,
   };
-}
-
-/** Polls `condition` until it holds or `timeoutMs` passes (expiry is observed, never assumed after a delay). */
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await sleep(25);
-  }
-  return await condition();
 }
 
 function randomId(): string {

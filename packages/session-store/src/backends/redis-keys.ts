@@ -1,4 +1,4 @@
-import calculateSlot from 'cluster-key-slot';
+import { clusterSlot } from '@relay/internals';
 import type { IndexedField } from '../session.js';
 
 const indexTags: Record<IndexedField, string> = { userId: 'u', apiKeyId: 'k', accountId: 'a' };
@@ -31,7 +31,7 @@ export class RedisKeys {
   /** The index bucket that holds (or would hold) `sessionId` under `value`. */
   index(field: IndexedField, value: string, sessionId: string): string {
     const buckets = this.#buckets[field];
-    return this.#bucket(field, value, buckets === 1 ? 0 : calculateSlot(sessionId) % buckets);
+    return this.#bucket(field, value, buckets === 1 ? 0 : clusterSlot(sessionId) % buckets);
   }
 
   /** Every bucket of the index of `value` (a find reads them all). */

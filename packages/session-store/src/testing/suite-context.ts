@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { SuiteTestApi as TestApi } from '@relay/internals';
 import { newSession, type Session } from '../session.js';
 import type { SessionStore } from '../session-store.js';
+
+export { waitUntil } from '@relay/internals';
 
 /** The assertions the suite uses; vitest's (or jest's) `expect` fits. */
 export interface SuiteAssertion {
@@ -16,12 +18,7 @@ export interface SuiteAssertion {
 }
 
 /** The test functions the suite needs: pass `import * as vitest from 'vitest'` (or an object with these). */
-export interface SuiteTestApi {
-  describe(name: string, body: () => void): unknown;
-  it(name: string, body: () => Promise<void>, timeout?: number): unknown;
-  afterEach(body: () => Promise<void>): unknown;
-  expect(actual: unknown): SuiteAssertion;
-}
+export type SuiteTestApi = TestApi<SuiteAssertion>;
 
 /** What the suite asks of a store factory for one store. */
 export interface StoreFactoryOptions {
@@ -69,14 +66,4 @@ export function sampleSession(lifetimeMs: number, overrides: Partial<Session> = 
     tokens: { input: 10, output: 20, cacheRead: 30, cacheCreation: 40 },
     ...overrides,
   };
-}
-
-/** Polls `condition` until it holds or `timeoutMs` passes (expiry is observed, never assumed after a delay). */
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await sleep(25);
-  }
-  return await condition();
 }
