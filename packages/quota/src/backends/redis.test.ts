@@ -1,23 +1,14 @@
-import { deleteKeys, startRedisServer } from '@relay/test-support';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
-import { Redis } from 'ioredis';
+import { startRedisServer } from '@relay/test-support';
+import { describeWithRedis, redisKeySpace, testRedisUrl } from '@relay/test-support/vitest';
 import * as vitest from 'vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { QuotaInvalidOptionError, QuotaUnavailableError } from '../errors.js';
 import { windowSpan } from '../limits/budget-window.js';
 import { quotaBackendTestSuite } from '../testing/quota-backend-test-suite.js';
 import { RedisQuotaBackend } from './redis.js';
 
 describeWithRedis('RedisQuotaBackend', () => {
-  const prefix = uniqueKeyPrefix('quota-redis');
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(testRedisUrl() as string);
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
+  const { prefix, admin } = redisKeySpace('quota-redis');
 
   // Each backend its own connection: two of one namespace are two instances racing through Redis.
   quotaBackendTestSuite(
@@ -55,7 +46,7 @@ describeWithRedis('RedisQuotaBackend', () => {
       ],
       { writer: 'w', sequence: 1 },
     );
-    const keys = (await admin.keys(`${keyPrefix}*`)).sort();
+    const keys = (await admin().keys(`${keyPrefix}*`)).sort();
     expect(keys.map((key) => key.slice(keyPrefix.length))).toEqual(
       [
         'r:{key-1:rpm}',
@@ -65,8 +56,8 @@ describeWithRedis('RedisQuotaBackend', () => {
         'l:{key-1}:20261201',
       ].sort(),
     );
-    for (const key of keys) expect(await admin.pttl(key)).toBeGreaterThan(0);
-    expect(await admin.object('ENCODING', `${keyPrefix}l:{key-1}:20261201`)).toBe('listpack');
+    for (const key of keys) expect(await admin().pttl(key)).toBeGreaterThan(0);
+    expect(await admin().object('ENCODING', `${keyPrefix}l:{key-1}:20261201`)).toBe('listpack');
     await backend.close();
   });
 

@@ -1,21 +1,12 @@
-import { deleteKeys, startRedisServer } from '@relay/test-support';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startRedisServer } from '@relay/test-support';
+import { describeWithRedis, redisKeySpace, testRedisUrl } from '@relay/test-support/vitest';
+import { expect, it } from 'vitest';
 import { RedisQuotaBackend } from '../backends/redis.js';
 import type { KeyLimits } from './key-limits.js';
 import { type QuotaAdmission, QuotaLimiter } from './quota-limiter.js';
 
 describeWithRedis('QuotaLimiter on Redis, two instances', () => {
-  const prefix = uniqueKeyPrefix('quota-limiter');
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(testRedisUrl() as string);
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
+  const { prefix } = redisKeySpace('quota-limiter');
   const pair = (namespace: string) =>
     [0, 1].map(() => {
       const backend = new RedisQuotaBackend({ redis: testRedisUrl() as string, keyPrefix: `${prefix}${namespace}:` });

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteKeys, startRedisServer } from '@relay/test-support';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
+import { startRedisServer } from '@relay/test-support';
+import { describeWithRedis, redisKeySpace } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { nextEvent } from '../__fixtures__/next-event.js';
 import { ReplyLosingProxy } from '../__fixtures__/reply-losing-proxy.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -20,16 +20,7 @@ import { RedisSessionStore } from './redis.js';
 const flush = async (store: SessionStore) => (store as HybridSessionStore).flush();
 
 describeWithRedis('HybridSessionStore', () => {
-  const prefix = uniqueKeyPrefix('session-store-hybrid');
-  let admin: Redis;
-  const url = () => testRedisUrl() as string;
-  beforeAll(() => {
-    admin = new Redis(url());
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
+  const { prefix, admin, url } = redisKeySpace('session-store-hybrid');
 
   sessionStoreTestSuite(
     vitest,
@@ -119,7 +110,7 @@ describeWithRedis('HybridSessionStore', () => {
     const rejected: MessageRejectedEvent[] = [];
     store.on('message-rejected', (event) => rejected.push(event));
     try {
-      await admin.hset(`${keyPrefix}s:{bad-1}`, { c: '1', x: String(Date.now() + 60_000), n: 'many', m: '[1]' });
+      await admin().hset(`${keyPrefix}s:{bad-1}`, { c: '1', x: String(Date.now() + 60_000), n: 'many', m: '[1]' });
       expect(await store.get('bad-1')).toBeUndefined();
       expect(rejected).toEqual([
         { source: 'session-hash', key: `${keyPrefix}s:{bad-1}`, reason: expect.stringContaining('do not decode') },
@@ -190,7 +181,7 @@ describeWithRedis('HybridSessionStore', () => {
       // batch it could not confirm: both land on sessions that already hold it.
       const recovered = nextEvent(manager, 'store-recovered');
       proxy.forwardReplies();
-      for (const address of proxy.upstreamAddresses()) await admin.client('KILL', 'ADDR', address);
+      for (const address of proxy.upstreamAddresses()) await admin().client('KILL', 'ADDR', address);
       expect((await recovered).replayedChanges).toBeGreaterThan(0);
       for (const id of ids) await expectTotals(id, 10);
       await expectTotals('once-new', 2);

@@ -1,24 +1,16 @@
 import { createServer, type Server } from 'node:net';
-import { deleteKeys, findFreePort, startRedisServer } from '@relay/test-support';
-import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
+import { findFreePort, startRedisServer } from '@relay/test-support';
+import { describeWithRedis, redisKeySpace, testRedisUrl } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import * as vitest from 'vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { StoreUnavailableError } from '../errors.js';
 import { newSession } from '../session.js';
 import { sessionStoreTestSuite } from '../testing/session-store-test-suite.js';
 import { RedisSessionStore } from './redis.js';
 
 describeWithRedis('RedisSessionStore', () => {
-  const prefix = uniqueKeyPrefix('session-store-redis');
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(testRedisUrl() as string);
-  });
-  afterAll(async () => {
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
+  const { prefix, admin } = redisKeySpace('session-store-redis');
 
   sessionStoreTestSuite(
     vitest,
@@ -39,11 +31,11 @@ describeWithRedis('RedisSessionStore', () => {
     await store.increment(session.id, { requestCount: 1, tokens: { input: 5 }, lastError: 'HTTP 529' });
     await store.claimAffinity(session.id, 'account-1');
     const sessionKey = `${prefix}layout:s:{layout-1}`;
-    expect(await admin.object('ENCODING', sessionKey)).toBe('listpack');
-    expect(await admin.pttl(sessionKey)).toBeGreaterThan(0);
-    expect(await admin.get(`${prefix}layout:a:{layout-1}`)).toBe('account-1');
+    expect(await admin().object('ENCODING', sessionKey)).toBe('listpack');
+    expect(await admin().pttl(sessionKey)).toBeGreaterThan(0);
+    expect(await admin().get(`${prefix}layout:a:{layout-1}`)).toBe('account-1');
     // Index entries expire with their members.
-    expect(await admin.pttl(`${prefix}layout:i:u:{user-1}`)).toBeGreaterThan(0);
+    expect(await admin().pttl(`${prefix}layout:i:u:{user-1}`)).toBeGreaterThan(0);
     await store.close();
   });
 
@@ -56,11 +48,11 @@ describeWithRedis('RedisSessionStore', () => {
         newSession(`bucketed-${index}`, { accountId: 'busy-account' }, Date.now(), 60_000),
       );
       await store.setMany(sessions);
-      const buckets = await admin.keys(`${keyPrefix}i:a*`);
+      const buckets = await admin().keys(`${keyPrefix}i:a*`);
       expect(buckets).toHaveLength(4);
       for (const bucket of buckets) {
-        expect(await admin.object('ENCODING', bucket)).toBe('listpack');
-        expect(await admin.pttl(bucket)).toBeGreaterThan(0);
+        expect(await admin().object('ENCODING', bucket)).toBe('listpack');
+        expect(await admin().pttl(bucket)).toBeGreaterThan(0);
       }
       const found = await store.find({ accountId: 'busy-account' });
       expect(found.map((session) => session.id).sort()).toEqual(sessions.map((session) => session.id).sort());
