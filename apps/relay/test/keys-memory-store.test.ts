@@ -60,7 +60,8 @@ describe('client keys with the memory store (kept in the state file)', { timeout
       models: ['claude-haiku-*'],
       limits: { tokensPerMinute: 100_000 },
     });
-    expect(shown.body.usage).toBeUndefined();
+    // GET /admin/keys/:id shows the key's use of each of its limits.
+    expect(shown.body.usage).toEqual([{ limit: 'tokens-per-minute', max: 100_000, used: expect.any(Number) }]);
 
     expect((await adminCall(second, adminToken, 'DELETE', '/admin/keys/kept')).status).toBe(200);
     await expect(client(second.url).messages.create(ask)).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
