@@ -26,8 +26,28 @@ describe('compileModelAllowList', () => {
     [['a+b'], 'a+b', true],
     [['claude-*'], 'claude-sonnet\n-4', true],
     [['claude-sonnet-*'], '', false],
+    [['*sonnet*4*'], 'claude-sonnet-4-6', true],
+    [['*sonnet*4*'], 'claude-sonnet-3', false],
+    [['a*a'], 'a', false],
+    [['a*a'], 'aa', true],
+    [['**'], '', true],
+    [['*a*'], '', false],
+    [['ab*ba'], 'aba', false],
+    [['ab*ba'], 'abba', true],
+    [['*-4-5*-4-5'], 'claude-4-5-4-5', true],
+    [['*-4-5*-4-5'], 'claude-4-5', false],
   ] as const)('%j allows %j: %s', (patterns, model, allowed) => {
     expect(compileModelAllowList(patterns).allows(model)).toBe(allowed);
+  });
+
+  it('matches in linear time: a long name against patterns with several `*` (no backtracking blow-up)', {
+    timeout: 20_000,
+  }, () => {
+    const list = compileModelAllowList(['*sonnet*4*', '*claude*sonnet*', 'claude-*-*-*-4']);
+    expect(list.allows('sonnet'.repeat(200_000))).toBe(false);
+    expect(list.allows('claude'.repeat(200_000))).toBe(false);
+    expect(list.allows(`claude-${'-'.repeat(200_000)}x`)).toBe(false);
+    expect(list.allows(`${'sonnet'.repeat(200_000)}4`)).toBe(true);
   });
 
   it('compiles a list once and reuses it for the same array', () => {

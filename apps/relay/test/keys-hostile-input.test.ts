@@ -1,0 +1,52 @@
+import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateClientKey } from '../src/auth/client-key.js';
+import { type RelayProcess, startRelayProcess } from './relay-process.js';
+
+const request = { max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
+
+/** Posts a Messages request with `key`; resolves to the status and the error type, if any. */
+async function ask(relay: RelayProcess, key: string, model: string): Promise<{ status: number; type?: string }> {
+  const response = await fetch(`${relay.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ ...request, model }),
+  });
+  const body = (await response.json()) as { error?: { type: string } };
+  return { status: response.status, ...(body.error ? { type: body.error.type } : {}) };
+}
+
+describe('client keys against hostile input', { timeout: 60_000 }, () => {
+  let mock: MockAnthropic;
+  const relays: RelayProcess[] = [];
+
+  beforeAll(async () => {
+    mock = await createMockAnthropic({ deltas: 2 });
+  });
+  afterEach(async () => {
+    // SIGKILL: a relay whose event loop is stuck would not act on SIGTERM.
+    await Promise.all(relays.splice(0).map(async (relay) => relay.stop('SIGKILL')));
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('a long model name against a key with several `*` in a pattern gets its 403 and stalls no other client', async () => {
+    const [limited, other] = [generateClientKey(), generateClientKey()];
+    const relay = await startRelayProcess({
+      upstream: { baseUrl: mock.url },
+      accounts: [{ id: 'a', apiKey: 'sk-ant-hostile-model-0000' }],
+      clients: [
+        { id: 'limited', key: limited, models: ['*sonnet*4*'] },
+        { id: 'other', key: other },
+      ],
+    });
+    relays.push(relay);
+    // 1.2 MB of "sonnet" with no "4": a backtracking matcher tries every pair of positions (minutes of CPU).
+    const hostile = ask(relay, limited, 'sonnet'.repeat(200_000));
+    const meanwhile = ask(relay, other, 'claude-sonnet-4-6');
+    expect(await hostile).toEqual({ status: 403, type: 'permission_error' });
+    expect(await meanwhile).toEqual({ status: 200 });
+    expect(await ask(relay, limited, 'claude-sonnet-4-6')).toEqual({ status: 200 });
+  });
+});
