@@ -143,6 +143,42 @@ describeWithRedis('StoredKeys on a real Redis', () => {
     await expect(keys.create({ id: 'mine' })).rejects.toBeInstanceOf(KeyExistsError);
   });
 
+  it('a key revoked on another instance while a PATCH was in flight here stays revoked here', async () => {
+    const keyPrefix = uniqueKeyPrefix('stored-keys-race');
+    const other = await start(keyPrefix);
+    // No resync during the test: only the order of the changes decides what this instance holds.
+    const real = new RedisKeyStore({ redis: connect(), keyPrefix, resyncIntervalMs: 60_000 });
+    let afterWrite: (() => Promise<void>) | undefined;
+    // The real store, whose update answers only after something else happened (the revoke on the other instance).
+    const racing: KeyStore = {
+      list: () => real.list(),
+      get: (id) => real.get(id),
+      create: (record) => real.create(record),
+      update: async (id, change) => {
+        const updated = await real.update(id, change);
+        await afterWrite?.();
+        return updated;
+      },
+      delete: (id) => real.delete(id),
+      recordLastUsed: (times) => real.recordLastUsed(times),
+      watch: (listener) => real.watch(listener),
+      close: () => real.close(),
+    };
+    const here = instance(racing);
+    running.push(here.keys);
+    await here.keys.start();
+    const { key } = await here.keys.create({ id: 'team' });
+    await waitFor(() => other.clients.authenticate(key)?.id === 'team');
+    afterWrite = async () => {
+      await other.keys.revoke('team');
+      // The revoke's message reached this instance, which dropped the key.
+      await waitFor(() => here.clients.authenticate(key) === undefined);
+    };
+    await here.keys.update('team', { models: ['claude-haiku-*'] });
+    expect(here.clients.authenticate(key)).toBeUndefined();
+    expect(await other.keys.get('team')).toBeUndefined();
+  });
+
   it('writes the last use once per flush, and the other instance shows it', async () => {
     const keyPrefix = uniqueKeyPrefix('stored-keys-last-used');
     const first = await start(keyPrefix, { lastUsedFlushMs: 100 });

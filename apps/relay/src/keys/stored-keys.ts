@@ -73,7 +73,7 @@ export class StoredKeys {
     const key = generateClientKey();
     const record: KeyRecord = { ...input, keyHash: hashClientKey(key), createdAt: now };
     if (!(await this.#call(() => this.#store.create(record)))) throw new KeyExistsError(input.id, 'store');
-    await this.#enqueue(async () => this.#apply(record));
+    await this.#enqueue(async () => this.#settle(record));
     this.#logger.info({ key: input.id }, 'client key created');
     return { key, view: this.#view(clientOfRecord(record), now) };
   }
@@ -83,7 +83,7 @@ export class StoredKeys {
     this.#assertManaged(id);
     const updated = await this.#call(() => this.#store.update(id, (current) => applyKeyPatch(current, patch)));
     if (!updated) throw new KeyNotFoundError(id);
-    await this.#enqueue(async () => this.#apply(updated));
+    await this.#enqueue(async () => this.#settle(updated));
     this.#logger.info({ key: id, fields: Object.keys(patch) }, 'client key changed');
     return this.#view(clientOfRecord(updated), now);
   }
@@ -209,6 +209,24 @@ export class StoredKeys {
     const record = await this.#store.get(id);
     if (record) this.#apply(record);
     else this.#forget(id);
+  }
+
+  /**
+   * After this instance wrote `written`: applies what the store holds now, not what was written. Another
+   * instance may have changed or revoked the key since, and its message may have been handled already (it comes
+   * on another connection): applying `written` then would bring a revoked key back here. `written` stands only
+   * when the store cannot be read.
+   */
+  async #settle(written: KeyRecord): Promise<void> {
+    let current: KeyRecord | undefined;
+    try {
+      current = await this.#store.get(written.id);
+    } catch {
+      this.#apply(written);
+      return;
+    }
+    if (current) this.#apply(current);
+    else this.#forget(written.id);
   }
 
   #apply(record: KeyRecord): void {
