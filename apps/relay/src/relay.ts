@@ -220,6 +220,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     accountServices,
     clients,
     storedKeys: keys,
+    ...(redis ? { stateClients: () => stateClientsOf(stateFile) } : {}),
     metrics,
     warmUp: (proxies) => warmUp(proxies.map((proxy) => (proxy ? { origin, proxy } : { origin }))),
     logger,
@@ -283,7 +284,12 @@ function listen(server: Server, host: string, port: number, backlog: number): Pr
  * machine's state file (with the memory store the state file is the key store, read by StoredKeys).
  */
 function clientsOf(config: RelayConfig, stateFile: StateFile | undefined): Client[] {
-  const local = (stateFile?.read() ?? []).map(
+  return [...clientsFromConfig(config.clients), ...(stateFile ? stateClientsOf(stateFile) : [])];
+}
+
+/** The keys of this machine's state file beside a Redis store (source `state`): read at start and on SIGHUP. */
+function stateClientsOf(stateFile: StateFile): Client[] {
+  return stateFile.read().map(
     (stored): Client => ({
       id: stored.id,
       keyHash: stored.keyHash,
@@ -292,7 +298,6 @@ function clientsOf(config: RelayConfig, stateFile: StateFile | undefined): Clien
       source: 'state',
     }),
   );
-  return [...clientsFromConfig(config.clients), ...local];
 }
 
 /**

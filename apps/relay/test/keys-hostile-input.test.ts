@@ -1,6 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
+import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientKey } from '../src/auth/client-key.js';
+import { StateFile } from '../src/auth/state-file.js';
 import { type RelayProcess, startRelayProcess } from './relay-process.js';
 
 const request = { max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
@@ -48,5 +53,36 @@ describe('client keys against hostile input', { timeout: 60_000 }, () => {
     expect(await hostile).toEqual({ status: 403, type: 'permission_error' });
     expect(await meanwhile).toEqual({ status: 200 });
     expect(await ask(relay, limited, 'claude-sonnet-4-6')).toEqual({ status: 200 });
+  });
+});
+
+describeWithRedis('a state-file key beside a Redis store', { timeout: 60_000 }, () => {
+  let mock: MockAnthropic;
+  let relay: RelayProcess | undefined;
+  beforeAll(async () => {
+    mock = await createMockAnthropic({ deltas: 2 });
+  });
+  afterAll(async () => {
+    await relay?.stop('SIGKILL');
+    await mock.close();
+  });
+
+  it('removed from the state file (relay keys revoke without an admin token), it is refused after a SIGHUP', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'relay-state-key-')), 'state.json');
+    const stateFile = new StateFile(file);
+    const { key } = stateFile.createClientKey('laptop');
+    relay = await startRelayProcess({
+      upstream: { baseUrl: mock.url },
+      accounts: [{ id: 'a', apiKey: 'sk-ant-state-key-0000' }],
+      sessions: { store: 'hybrid', redisUrl: testRedisUrl(), keyPrefix: uniqueKeyPrefix('state-key') },
+      state: { file },
+    });
+    expect(await ask(relay, key, 'claude-sonnet-4-6')).toEqual({ status: 200 });
+    // What `relay keys revoke laptop` does on the state file, and what the 409 of the admin API tells one to do.
+    stateFile.updateClientKeys((clients) => clients.filter((client) => client.id !== 'laptop'));
+    relay.child.kill('SIGHUP');
+    await relay.waitForOutput(/"msg":"config reloaded"/);
+    expect(await ask(relay, key, 'claude-sonnet-4-6')).toEqual({ status: 401, type: 'authentication_error' });
+    expect(await ask(relay, relay.clientKey, 'claude-sonnet-4-6')).toEqual({ status: 200 });
   });
 });

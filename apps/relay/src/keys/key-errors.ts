@@ -43,7 +43,7 @@ export class KeyNotManagedError extends KeyError {
     super(
       source === 'config'
         ? `the client key "${id}" comes from the config file: change or remove it there (SIGHUP reloads the file)`
-        : `the client key "${id}" is in this relay's state file, not in the shared key store: remove it from state.file`,
+        : `the client key "${id}" is in this relay's state file, not in the shared key store: remove it from state.file (relay keys revoke without an admin token), then send the relay SIGHUP`,
     );
     this.name = 'KeyNotManagedError';
   }

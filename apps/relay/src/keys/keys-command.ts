@@ -84,7 +84,12 @@ async function onStateFile(options: KeysCommandOptions): Promise<void> {
       print(action.json ? JSON.stringify(views, null, 2) : formatKeyTable(views));
     } else {
       await keys.revoke(action.id);
-      print(`relay: revoked client key "${action.id}" in ${stateFile.path}`);
+      print(
+        `relay: revoked client key "${action.id}" in ${stateFile.path}` +
+          (config.sessions.store === 'memory'
+            ? ''
+            : '\n  (beside a Redis store a running relay drops it on SIGHUP: send it one)'),
+      );
     }
   } finally {
     await keys.close();

@@ -1,6 +1,6 @@
 import type { RelayMetrics } from '@relay/metrics';
 import type { Logger } from 'pino';
-import type { ClientRegistry } from '../auth/client-registry.js';
+import type { Client, ClientRegistry } from '../auth/client-registry.js';
 import { clientsFromConfig } from '../auth/config-clients.js';
 import { type ConfigDiff, diffConfig, routesAdded, summarizeDiff } from '../config/config-diff.js';
 import type { AccountConfig, RelayConfig } from '../config/config-schema.js';
@@ -13,6 +13,11 @@ export interface ConfigReloaderOptions {
   clients: ClientRegistry;
   /** The key store's keys: read again after the config's clients change (a key a removed one shadowed returns). */
   storedKeys?: { reload(): Promise<void> };
+  /**
+   * Beside a Redis store: the keys of this machine's state file (source `state`), read again on each reload so
+   * that one removed from the file (`relay keys revoke` without an admin token) is refused from then on.
+   */
+  stateClients?(): Client[];
   metrics: Pick<RelayMetrics, 'allowLabelValues'>;
   /** Opens warm connections on routes (a proxy, or `undefined`: direct) that no account used before. */
   warmUp(proxies: ReadonlyArray<string | undefined>): void;
@@ -98,6 +103,16 @@ export class ConfigReloader {
     }
 
     clients.replaceSource('config', clientsFromConfig(next.clients));
+    if (this.#options.stateClients) {
+      try {
+        clients.replaceSource('state', this.#options.stateClients());
+      } catch (error) {
+        logger.error(
+          { error: (error as Error).message },
+          "config reload: could not read the state file's client keys; keeping the ones read before",
+        );
+      }
+    }
     await this.#options.storedKeys?.reload();
 
     const nowRunning = orderedLike(next.accounts, accounts);
