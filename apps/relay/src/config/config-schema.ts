@@ -87,7 +87,11 @@ export const modelPatternSchema = z
 
 /** When a key stops working: an ISO 8601 date-time, or milliseconds since the epoch. */
 export const expiresAtSchema = z.union([
-  z.iso.datetime({ offset: true }),
+  // As the number below: from the epoch to the largest time a Date holds (the stores keep epoch ms in that range).
+  z.iso.datetime({ offset: true }).refine((text) => {
+    const at = Date.parse(text);
+    return at >= 0 && at <= 8.64e15;
+  }, 'a time from 1970 on'),
   // The largest time a Date holds.
   z.number().int().nonnegative().max(8.64e15),
 ]);

@@ -33,6 +33,10 @@ describe('parseCreateKeyInput', () => {
     [{ id: 'a', models: ['claude sonnet'] }, 'models[0]'],
     [{ id: 'a', expiresAt: 'next tuesday' }, 'expiresAt'],
     [{ id: 'a', expiresAt: 9e15 }, 'expiresAt'],
+    // Before the epoch: a record every instance's store would reject (the key works nowhere, changes nowhere).
+    [{ id: 'a', expiresAt: '1969-12-31T23:59:59Z' }, 'expiresAt'],
+    [{ id: 'a', expiresAt: '0000-01-01T00:00:00Z' }, 'expiresAt'],
+    [JSON.parse('{"id":"a","__proto__":{"models":["*"]}}'), '(root)'],
     [{ id: 'a', limits: { requestsPerMinute: 0 } }, 'limits.requestsPerMinute'],
     [{ id: 'a', limits: { rpm: 5 } }, 'limits'],
     [{ id: 'a', limits: { budgets: [{ usd: 5, window: 'year' }] } }, 'limits.budgets[0].window'],
