@@ -140,6 +140,25 @@ describe('relay keys create | list | revoke', { timeout: 60_000 }, () => {
     expect(down.stderr).toContain(`cannot reach the relay's admin API at http://127.0.0.1:${port}`);
   });
 
+  it('without an admin token refuses what the admin API refuses, and writes nothing', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'relay-keys-cli-invalid-'));
+    const stateFile = join(directory, 'state.json');
+    const configFile = join(directory, 'offline.json');
+    writeFileSync(configFile, JSON.stringify({ state: { file: stateFile } }));
+    for (const args of [
+      ['--id', 'a b'],
+      ['--id', 'x'.repeat(65)],
+      ['--id', 'ok', '--models', 'claude sonnet'],
+      ['--id', 'ok', '--user', 'u'.repeat(201)],
+    ]) {
+      const created = await runCli(['keys', 'create', ...args, '--config', configFile]);
+      expect(created.code, created.stdout).toBe(1);
+      expect(created.stderr).toMatch(/invalid key: (id|models\[0\]|userId):/);
+      expect(created.stdout).not.toMatch(keyPattern);
+    }
+    expect(new StateFile(stateFile).read()).toEqual([]);
+  });
+
   it('without an admin token writes the state file, which a running relay picks up; parallel runs lose no key', async () => {
     const { relay, stateFile, directory } = await startRelay();
     const configFile = join(directory, 'offline.json');

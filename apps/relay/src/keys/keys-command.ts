@@ -7,6 +7,7 @@ import type { KeysAction } from '../cli-arguments.js';
 import type { RelayConfig } from '../config/config-schema.js';
 import { AdminKeysClient } from './admin-keys-client.js';
 import { adminUrlOf } from './admin-url.js';
+import { parseCreateKeyInput } from './key-input.js';
 import { describeLimits, formatKeyTable } from './key-table.js';
 import type { KeyView } from './key-view.js';
 import { StateFileKeyStore } from './state-file-key-store.js';
@@ -73,7 +74,8 @@ async function onStateFile(options: KeysCommandOptions): Promise<void> {
     if (action.name === 'create') {
       const id = action.id ?? nextFreeClientId((await keys.list()).map((view) => view.id));
       const { name: _name, ...input } = action;
-      const { key, view } = await keys.create({ ...input, id });
+      // Validated as the admin API validates: a record the store would refuse on reading is never written.
+      const { key, view } = await keys.create(parseCreateKeyInput({ ...input, id }));
       print(
         `relay: created client key "${id}" (shown once; only its hash is kept in ${stateFile.path}):\n  ${key}\n` +
           describe(view) +
