@@ -1,5 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
@@ -84,5 +86,30 @@ describeWithRedis('a state-file key beside a Redis store', { timeout: 60_000 }, 
     await relay.waitForOutput(/"msg":"config reloaded"/);
     expect(await ask(relay, key, 'claude-sonnet-4-6')).toEqual({ status: 401, type: 'authentication_error' });
     expect(await ask(relay, relay.clientKey, 'claude-sonnet-4-6')).toEqual({ status: 200 });
+  });
+});
+
+describe('the state file lock after a crash', { timeout: 60_000 }, () => {
+  let relay: RelayProcess | undefined;
+  afterAll(async () => {
+    await relay?.stop('SIGKILL');
+  });
+
+  it('a restart right after a process died holding the lock starts, and takes the lock over', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'relay-stale-lock-'));
+    const file = join(directory, 'state.json');
+    // A process of this machine that no longer runs, and the fresh lock it left (the lock names its holder).
+    const dead = spawn(process.execPath, ['-e', '']);
+    await once(dead, 'exit');
+    writeFileSync(`${file}.lock`, `${hostname()} ${dead.pid}`, { mode: 0o600 });
+    // No client configured: the first start creates a key in the state file, under the lock.
+    relay = await startRelayProcess({
+      accounts: [{ id: 'a', apiKey: 'sk-ant-stale-lock-0000' }],
+      clients: [],
+      state: { file },
+    });
+    expect(relay.output.join('\n')).toContain('no client key was configured, so one was created');
+    expect(new StateFile(file).read()).toHaveLength(1);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });

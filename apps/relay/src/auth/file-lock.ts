@@ -1,4 +1,5 @@
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 // A lock older than this was left by a process that died holding it (a write takes milliseconds).
 const staleAfterMs = 10_000;
@@ -16,9 +17,11 @@ export class FileLockTimeoutError extends Error {
 }
 
 /**
- * Runs `action` holding `<path>.lock` (created exclusively, mode 0600), so that processes sharing one file (the
- * workers of `--workers N`, the `relay keys` command beside a running relay) never lose each other's
- * read-modify-write. Synchronous: the writes it guards are rare and take milliseconds.
+ * Runs `action` holding `<path>.lock` (created exclusively, mode 0600, holding `<hostname> <pid>`), so that
+ * processes sharing one file (the workers of `--workers N`, the `relay keys` command beside a running relay)
+ * never lose each other's read-modify-write. Synchronous: the writes it guards are rare and take milliseconds.
+ * A lock whose holder is a process of this machine that no longer runs (it crashed while writing) is taken over
+ * at once; any other lock after `staleAfterMs`.
  */
 export function withFileLock<Result>(path: string, action: () => Result): Result {
   const lockPath = `${path}.lock`;
@@ -38,6 +41,7 @@ export function withFileLock<Result>(path: string, action: () => Result): Result
     }
   }
   try {
+    writeSync(descriptor, `${hostname()} ${process.pid}`);
     return action();
   } finally {
     closeSync(descriptor);
@@ -47,9 +51,23 @@ export function withFileLock<Result>(path: string, action: () => Result): Result
 
 function isStale(lockPath: string): boolean {
   try {
-    return Date.now() - statSync(lockPath).mtimeMs > staleAfterMs;
+    return Date.now() - statSync(lockPath).mtimeMs > staleAfterMs || holderIsGone(readFileSync(lockPath, 'utf8'));
   } catch {
     return false;
+  }
+}
+
+/** True when the lock names a process of this machine that does not run (an empty or foreign lock: unknown). */
+function holderIsGone(content: string): boolean {
+  const [host, pidText] = content.trim().split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
