@@ -6,6 +6,7 @@ import { ConnectionPool } from '@relay/connection-pool';
 import { createRelayMetrics } from '@relay/metrics';
 import { createSessionStore, SessionManager } from '@relay/session-store';
 import type { Logger } from 'pino';
+import { ClientLabels } from './auth/client-labels.js';
 import { type Client, ClientRegistry } from './auth/client-registry.js';
 import { clientsFromConfig } from './auth/config-clients.js';
 import { StateFile } from './auth/state-file.js';
@@ -84,7 +85,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const metrics = createRelayMetrics({
     labels: {
       account: { allow: config.accounts.map((account) => account.id) },
-      // Configured client keys by name (a reload adds its own); any other as `other`: no request can add a series.
+      // Client keys by name as the registry learns them (ClientLabels below); any other as `other`: no request
+      // can add a series.
       client: { allow: config.clients.map((client) => client.id) },
     },
   });
@@ -102,6 +104,17 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const stateFile = new StateFile(resolve(config.state.file));
   const accountServices = await startAccountServices({ config, accounts, redis, pool, stateFile, logger });
   const clients = new ClientRegistry(clientsOf(config, redis ? stateFile : undefined));
+  const clientLabels = new ClientLabels({
+    maxRuntimeLabels: config.metrics.maxRuntimeKeyLabels,
+    allow: (ids) => metrics.allowLabelValues('client', ids),
+    onFull: (key) =>
+      logger.warn(
+        { key, maxRuntimeKeyLabels: config.metrics.maxRuntimeKeyLabels },
+        'metrics.maxRuntimeKeyLabels reached: this key made at runtime and later ones count as other in the per-key metrics',
+      ),
+  });
+  clientLabels.add(clients.list());
+  clients.onAdded((added) => clientLabels.add(added));
   // Keys created at runtime: in Redis beside the sessions, or in the state file with the memory store.
   const keyStore: KeyStore = redis
     ? new RedisKeyStore({

@@ -58,6 +58,22 @@ describe('client keys', () => {
     ).toEqual(['d', 's']);
   });
 
+  it('tells its listeners the clients added, one call per upsert or replaced source', () => {
+    const registry = new ClientRegistry();
+    const calls: string[][] = [];
+    registry.onAdded((added) => calls.push(added.map((client) => `${client.id}:${client.source}`)));
+    const client = (id: string) => ({
+      id,
+      keyHash: hashClientKey(generateClientKey()),
+      userId: undefined,
+      maxConcurrency: 1,
+    });
+    registry.upsert({ ...client('made'), source: 'store' });
+    registry.replaceSource('config', [client('c1'), client('c2')]);
+    registry.remove('made');
+    expect(calls).toEqual([['made:store'], ['c1:config', 'c2:config']]);
+  });
+
   it('reads the key from x-api-key, else from a Bearer authorization', () => {
     expect(presentedKey({ 'x-api-key': 'k1', authorization: 'Bearer k2' })).toBe('k1');
     expect(presentedKey({ authorization: 'Bearer k2' })).toBe('k2');

@@ -28,9 +28,10 @@ export interface Client {
 export class ClientRegistry {
   readonly #byHash = new Map<string, Client>();
   readonly #byId = new Map<string, Client>();
+  readonly #addedListeners = new Set<(added: readonly Client[]) => void>();
 
   constructor(clients: Iterable<Client> = []) {
-    for (const client of clients) this.upsert(client);
+    for (const client of clients) this.#put(client);
   }
 
   get size(): number {
@@ -53,13 +54,15 @@ export class ClientRegistry {
     return [...this.#byId.values()];
   }
 
+  /** Calls `listener` with the clients each `upsert` or `replaceSource` adds or replaces (after it is done). */
+  onAdded(listener: (added: readonly Client[]) => void): void {
+    this.#addedListeners.add(listener);
+  }
+
   /** Adds `client`, or replaces the client with its id (its old key stops working if the hash changed). */
   upsert(client: Client): void {
-    this.remove(client.id);
-    const holder = this.#byHash.get(client.keyHash);
-    if (holder) this.#byId.delete(holder.id);
-    this.#byHash.set(client.keyHash, client);
-    this.#byId.set(client.id, client);
+    this.#put(client);
+    this.#tellAdded([client]);
   }
 
   /** Removes the client `id`; true when there was one. */
@@ -74,13 +77,29 @@ export class ClientRegistry {
   /** Makes the clients of `source` exactly `clients`: the others of that source are removed. */
   replaceSource(source: ClientSource, clients: Iterable<Client>): void {
     const keep = new Set<string>();
+    const added: Client[] = [];
     for (const client of clients) {
-      this.upsert({ ...client, source });
+      const sourced = { ...client, source };
+      this.#put(sourced);
+      added.push(sourced);
       keep.add(client.id);
     }
     for (const client of this.list()) {
       if ((client.source ?? 'config') === source && !keep.has(client.id)) this.remove(client.id);
     }
+    this.#tellAdded(added);
+  }
+
+  #put(client: Client): void {
+    this.remove(client.id);
+    const holder = this.#byHash.get(client.keyHash);
+    if (holder) this.#byId.delete(holder.id);
+    this.#byHash.set(client.keyHash, client);
+    this.#byId.set(client.id, client);
+  }
+
+  #tellAdded(added: readonly Client[]): void {
+    for (const listener of this.#addedListeners) listener(added);
   }
 }
 

@@ -281,6 +281,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * Ids of client keys made at runtime (admin API, `relay keys`) that the per-key metrics name, counted since
+         * the start (a revoked key's id stays until a restart); later keys are counted as `other`. Config keys
+         * are always named.
+         */
+        maxRuntimeKeyLabels: positiveInteger.max(100_000).default(1_000),
+      })
+      .strict()
+      .prefault({}),
     state: z
       .object({ file: z.string().min(1).default('.relay/state.json') })
       .strict()

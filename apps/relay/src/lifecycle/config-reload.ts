@@ -36,14 +36,11 @@ export class ConfigReloader {
   // Account ids named in the metrics: every id configured since the start (bounded by the config), so that a
   // removed account's requests still in flight are counted under its name.
   readonly #accountLabels: Set<string>;
-  // Client key ids named in the metrics (billed tokens and cost by key), kept the same way.
-  readonly #clientLabels: Set<string>;
 
   constructor(options: ConfigReloaderOptions) {
     this.#options = options;
     this.#running = options.config;
     this.#accountLabels = new Set(options.config.accounts.map((account) => account.id));
-    this.#clientLabels = new Set(options.config.clients.map((client) => client.id));
   }
 
   /** The config running now: the start's, with the accounts and clients of the reloads applied since. */
@@ -68,8 +65,6 @@ export class ConfigReloader {
 
     for (const account of next.accounts) this.#accountLabels.add(account.id);
     metrics.allowLabelValues('account', [...this.#accountLabels]);
-    for (const client of next.clients) this.#clientLabels.add(client.id);
-    metrics.allowLabelValues('client', [...this.#clientLabels]);
 
     // What runs per account, by id, as each change is applied: a change that fails keeps the account as it was.
     const accounts = new Map(running.accounts.map((account) => [account.id, account]));
@@ -102,6 +97,7 @@ export class ConfigReloader {
       });
     }
 
+    // The client label of the metrics follows the registry (ClientLabels): the added keys are named from here on.
     clients.replaceSource('config', clientsFromConfig(next.clients));
     if (this.#options.stateClients) {
       try {
