@@ -21,11 +21,15 @@ export function libraryBuild(entry: Record<string, string>, overrides: Partial<O
   };
 }
 
-/** The build recipe of an app or a CLI: one ESM bundle per entry, dependencies left external. */
+/**
+ * The build recipe of an app or a CLI: one ESM bundle per entry, dependencies left external (the shared private
+ * code bundled in, as in a library: it is never loaded at run time).
+ */
 export function applicationBuild(entry: Record<string, string>, overrides: Partial<Options> = {}): Options {
   return {
     entry,
     format: ['esm'],
+    noExternal: bundledWorkspacePackages,
     dts: false,
     clean: true,
     sourcemap: true,

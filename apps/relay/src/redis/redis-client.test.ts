@@ -1,3 +1,4 @@
+import { failFastRedisOptions } from '@relay/internals';
 import { describe, expect, it } from 'vitest';
 import { redisClientPlan } from './redis-client.js';
 
@@ -44,6 +45,20 @@ describe('redisClientPlan', () => {
     ],
   ])('%s', (_name, deployment, expected) => {
     expect(redisClientPlan(deployment, options)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['one server', { url: 'redis://127.0.0.1:6379' }],
+    ['a cluster', { cluster: ['redis://10.0.0.1:7000'] }],
+    ['Sentinel', { sentinels: ['redis://10.0.0.5:26379'], name: 'relay-main' }],
+  ])('%s: fails fast and reconnects as the session store and quota connections do', (_name, deployment) => {
+    const { retryStrategy, ...shared } = failFastRedisOptions(2500);
+    const { options: planned } = redisClientPlan(deployment, { commandTimeoutMs: 2500 });
+    expect(planned).toMatchObject(shared);
+    const attempts = [1, 2, 5, 10, 50];
+    expect(attempts.map((attempt) => planned.retryStrategy?.(attempt))).toEqual(
+      attempts.map((attempt) => retryStrategy?.(attempt)),
+    );
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { failFastRedisOptions } from '@relay/internals';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -52,12 +53,9 @@ export function redisClientPlan(
   | { kind: 'standalone'; url: string; options: RedisOptions }
   | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; options: RedisOptions }
   | { kind: 'sentinel'; options: RedisOptions } {
-  // As the session store configures the connections it makes itself: fail fast, reconnect quickly and forever.
+  // As the session store and quota configure the connections they make themselves.
   const common: RedisOptions = {
-    commandTimeout: options.commandTimeoutMs,
-    connectTimeout: Math.max(options.commandTimeoutMs, 1000),
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+    ...failFastRedisOptions(options.commandTimeoutMs),
     ...(deployment.username ? { username: deployment.username } : {}),
     ...(deployment.password ? { password: deployment.password } : {}),
   };
@@ -102,7 +100,8 @@ export function createRedisClient(deployment: RedisDeployment, options: RedisCli
     plan.kind === 'cluster'
       ? new Cluster(plan.nodes, {
           redisOptions: plan.options,
-          clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+          // The cluster reconnects on the nodes' schedule.
+          clusterRetryStrategy: plan.options.retryStrategy,
         })
       : plan.kind === 'sentinel'
         ? new Redis(plan.options)
