@@ -12,6 +12,7 @@ import { defaultRestartPolicy } from './lifecycle/restart-policy.js';
 import { runWorkers } from './lifecycle/run-workers.js';
 import { serveUntilSignal } from './lifecycle/serve-until-signal.js';
 import { requestConfig, requestReloadedConfig } from './lifecycle/worker-config.js';
+import { workersStoreWarning } from './lifecycle/workers-store-warning.js';
 import { importClaudeCredentials } from './oauth/import-claude-credentials.js';
 import { runUsageCommand } from './quota/usage-command.js';
 
@@ -74,6 +75,8 @@ async function main(): Promise<number> {
     return demo ? demo.applyTo(loaded) : loaded;
   };
   if (command.workers > 1) {
+    const warning = workersStoreWarning(command.workers, finalConfig.sessions.store);
+    if (warning) console.error(warning);
     const code = await runWorkers(
       command.workers,
       finalConfig,
