@@ -22,6 +22,7 @@ function registryOf(count: number): AccountRegistry {
     if (index % 2 === 0) {
       registry.observeAnswer(
         account,
+        200,
         {
           'anthropic-ratelimit-unified-status': index % 10 === 0 ? 'allowed_warning' : 'allowed',
           'anthropic-ratelimit-unified-5h-utilization': String((index % 20) / 20),

@@ -55,18 +55,41 @@ const longestBelievableResetMs = 31 * 24 * 60 * 60 * 1000;
 // Claims and statuses are echoed in admin views: short tokens only.
 const shortToken = /^[a-z0-9_-]{1,40}$/i;
 
+// Header names built once: a name made per read would be a fresh string to hash on every lookup.
+const standardHeaders = standardLimitNames.map((name) => ({
+  name,
+  limit: `anthropic-ratelimit-${name}-limit`,
+  remaining: `anthropic-ratelimit-${name}-remaining`,
+  reset: `anthropic-ratelimit-${name}-reset`,
+}));
+const unifiedPrefix = 'anthropic-ratelimit-unified-';
+const unifiedHeaders = {
+  status: `${unifiedPrefix}status`,
+  reset: `${unifiedPrefix}reset`,
+  representativeClaim: `${unifiedPrefix}representative-claim`,
+  fallbackPercentage: `${unifiedPrefix}fallback-percentage`,
+  overageStatus: `${unifiedPrefix}overage-status`,
+};
+const windowHeaders = (window: '5h' | '7d') => ({
+  utilization: `${unifiedPrefix}${window}-utilization`,
+  reset: `${unifiedPrefix}${window}-reset`,
+  status: `${unifiedPrefix}${window}-status`,
+});
+const fiveHourHeaders = windowHeaders('5h');
+const sevenDayHeaders = windowHeaders('7d');
+
 /** Reads the usage windows from an answer's headers; undefined when it carries none. */
 export function readUsageWindows(headers: Headers, now: number): UsageWindows | undefined {
   const standard: UsageWindows['standard'] = {};
   let any = false;
-  for (const name of standardLimitNames) {
-    const limit = nonNegativeNumber(headers[`anthropic-ratelimit-${name}-limit`]);
-    const remaining = nonNegativeNumber(headers[`anthropic-ratelimit-${name}-remaining`]);
+  for (const names of standardHeaders) {
+    const limit = nonNegativeNumber(headers[names.limit]);
+    const remaining = nonNegativeNumber(headers[names.remaining]);
     if (limit === undefined || remaining === undefined) continue;
-    standard[name] = {
+    standard[names.name] = {
       limit,
       remaining: Math.min(remaining, limit),
-      resetAt: believableReset(Date.parse(text(headers[`anthropic-ratelimit-${name}-reset`]) ?? ''), now),
+      resetAt: believableReset(Date.parse(text(headers[names.reset]) ?? ''), now),
     };
     any = true;
   }
@@ -76,27 +99,30 @@ export function readUsageWindows(headers: Headers, now: number): UsageWindows | 
 }
 
 function readUnified(headers: Headers, now: number): UsageWindows['unified'] {
-  const prefix = 'anthropic-ratelimit-unified-';
-  const status = unifiedStatus(headers[`${prefix}status`]);
-  const fiveHour = readUnifiedWindow(headers, `${prefix}5h-`, now);
-  const sevenDay = readUnifiedWindow(headers, `${prefix}7d-`, now);
+  const status = unifiedStatus(headers[unifiedHeaders.status]);
+  const fiveHour = readUnifiedWindow(headers, fiveHourHeaders, now);
+  const sevenDay = readUnifiedWindow(headers, sevenDayHeaders, now);
   if (status === undefined && !fiveHour && !sevenDay) return undefined;
-  const fallback = nonNegativeNumber(headers[`${prefix}fallback-percentage`]);
+  const fallback = nonNegativeNumber(headers[unifiedHeaders.fallbackPercentage]);
   return {
     status,
-    resetAt: epochSecondsReset(headers[`${prefix}reset`], now),
+    resetAt: epochSecondsReset(headers[unifiedHeaders.reset], now),
     fiveHour,
     sevenDay,
-    representativeClaim: token(headers[`${prefix}representative-claim`]),
+    representativeClaim: token(headers[unifiedHeaders.representativeClaim]),
     fallbackPercentage: fallback === undefined ? undefined : Math.min(1, fallback),
-    overageStatus: token(headers[`${prefix}overage-status`]),
+    overageStatus: token(headers[unifiedHeaders.overageStatus]),
   };
 }
 
-function readUnifiedWindow(headers: Headers, prefix: string, now: number): UnifiedWindow | undefined {
-  const utilization = nonNegativeNumber(headers[`${prefix}utilization`]);
-  const resetAt = epochSecondsReset(headers[`${prefix}reset`], now);
-  const status = unifiedStatus(headers[`${prefix}status`]);
+function readUnifiedWindow(
+  headers: Headers,
+  names: ReturnType<typeof windowHeaders>,
+  now: number,
+): UnifiedWindow | undefined {
+  const utilization = nonNegativeNumber(headers[names.utilization]);
+  const resetAt = epochSecondsReset(headers[names.reset], now);
+  const status = unifiedStatus(headers[names.status]);
   if (utilization === undefined && resetAt === undefined && status === undefined) return undefined;
   return { utilization: utilization === undefined ? undefined : Math.min(1, utilization), resetAt, status };
 }

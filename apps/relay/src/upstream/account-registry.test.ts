@@ -84,6 +84,7 @@ describe('AccountRegistry scheduling state', () => {
     if (!a) throw new Error('no account a');
     registry.observeAnswer(
       a,
+      200,
       { 'anthropic-ratelimit-unified-status': 'rejected', 'anthropic-ratelimit-unified-reset': epoch(3_600_000) },
       now,
     );
@@ -92,13 +93,35 @@ describe('AccountRegistry scheduling state', () => {
     expect(registry.isUsable(a, now + 3_601_000)).toBe(true);
   });
 
+  it('parses the windows of a busy account once a second, but a warning or a rejected window at once', () => {
+    const registry = new AccountRegistry(accounts);
+    const a = registry.get('a');
+    if (!a) throw new Error('no account a');
+    const window = (status: string, utilization: string) => ({
+      'anthropic-ratelimit-unified-status': status,
+      'anthropic-ratelimit-unified-5h-status': status,
+      'anthropic-ratelimit-unified-5h-utilization': utilization,
+      'anthropic-ratelimit-unified-5h-reset': epoch(3_600_000),
+    });
+    registry.observeAnswer(a, 200, window('allowed', '0.40'), now);
+    registry.observeAnswer(a, 200, window('allowed', '0.45'), now + 100);
+    expect(a.windows?.unified?.fiveHour?.utilization).toBe(0.4);
+    registry.observeAnswer(a, 200, window('allowed', '0.50'), now + 1000);
+    expect(a.windows?.unified?.fiveHour?.utilization).toBe(0.5);
+    registry.observeAnswer(a, 200, window('allowed_warning', '0.81'), now + 1050);
+    expect(a.assessment(now + 1050).warning).toBe(true);
+    registry.observeAnswer(a, 200, window('rejected', '1'), now + 1100);
+    expect(registry.isUsable(a, now + 1100)).toBe(false);
+    expect(a.coolingUntil).toBe(Math.floor((now + 3_600_000) / 1000) * 1000);
+  });
+
   it('rests an account after two connection failures in a row; an answer clears the count', () => {
     const registry = new AccountRegistry(accounts);
     const b = registry.get('b');
     if (!b) throw new Error('no account b');
     registry.recordConnectionFailure(b, now);
     expect(registry.isUsable(b, now)).toBe(true);
-    registry.observeAnswer(b, {}, now);
+    registry.observeAnswer(b, 200, {}, now);
     registry.recordConnectionFailure(b, now);
     expect(registry.isUsable(b, now)).toBe(true);
     registry.recordConnectionFailure(b, now);

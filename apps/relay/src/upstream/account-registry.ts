@@ -3,6 +3,7 @@ import type { AccountConfig } from '../config/config-schema.js';
 import { chooseAccountForNewSession } from '../scheduling/account-scheduler.js';
 import type { SharedAccountFacts, SharedAccountState } from '../scheduling/shared-account-state.js';
 import { readUsageWindows } from '../scheduling/usage-windows.js';
+import { decideWindowRead, glanceAtRateLimitHeaders } from '../scheduling/window-read-gate.js';
 import { Account } from './account.js';
 import { AccountLease } from './account-lease.js';
 import type { UpstreamVerdict } from './upstream-verdict.js';
@@ -153,12 +154,26 @@ export class AccountRegistry {
   }
 
   /**
-   * Reads the usage windows an answer carries (on every answer, not only 429s): a rejected window cools the
-   * account until its reset, a warning or a low remaining budget lowers its score.
+   * Reads the usage windows an answer carries (looked at on every answer, not only 429s): a rejected window cools
+   * the account until its reset, a warning or a low remaining budget lowers its score. Parsed when the gate says
+   * so (`decideWindowRead`: at once on a 429, a rejected window or a changed status, else once a second).
    */
-  observeAnswer(account: Account, headers: Record<string, string | string[] | undefined>, now = Date.now()): void {
-    const windows = readUsageWindows(headers, now);
+  observeAnswer(
+    account: Account,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    now = Date.now(),
+  ): void {
     account.consecutiveConnectionFailures = 0;
+    const glance = glanceAtRateLimitHeaders(statusCode, headers);
+    if (decideWindowRead(glance, account.lastWindowRead, now) !== 'read') return;
+    account.lastWindowRead = {
+      at: now,
+      unifiedStatus: glance.unifiedStatus,
+      fiveHourStatus: glance.fiveHourStatus,
+      sevenDayStatus: glance.sevenDayStatus,
+    };
+    const windows = readUsageWindows(headers, now);
     if (!windows) return;
     account.observeWindows(windows);
     const blockedUntil = account.assessment(now).blockedUntil;

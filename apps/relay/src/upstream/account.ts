@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../config/config-schema.js';
 import type { UsageWindows } from '../scheduling/usage-windows.js';
 import { assessWindows, type WindowAssessment } from '../scheduling/window-assessment.js';
+import type { LastWindowRead } from '../scheduling/window-read-gate.js';
 
 /** Why an account is not usable right now. */
 export type AccountUnavailableReason = 'disabled' | 'cooling-down' | 'at-capacity' | 'route-open';
@@ -36,6 +37,8 @@ export class Account {
   disabledReason: string | undefined;
   /** The usage windows of its last answer that carried any. */
   windows: UsageWindows | undefined;
+  /** What the window-read gate remembers of the last answer whose windows were parsed. */
+  lastWindowRead: LastWindowRead | undefined;
   /** Sessions this process bound to it that have not expired. */
   boundSessions = 0;
   /** 0–1 share of its tightest window left (1 when unknown): the scheduler's headroom, as of `assess()`. */

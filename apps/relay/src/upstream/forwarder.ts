@@ -180,7 +180,7 @@ export class Forwarder {
           }
 
           const verdict = judgeUpstreamResponse(answer.statusCode, answer.headers, Date.now());
-          accounts.observeAnswer(account, answer.headers);
+          accounts.observeAnswer(account, answer.statusCode, answer.headers);
           accounts.record(account, verdict);
           if (verdict.kind === 'credential-suspect') this.#probe(account, request.log, tokenSent);
           const canMove = () =>
