@@ -30,6 +30,7 @@ import { startAccountServices } from './scheduling/account-services.js';
 import { clientView } from './sessions/session-scope.js';
 import { AccountRegistry } from './upstream/account-registry.js';
 import { Forwarder } from './upstream/forwarder.js';
+import { RouteAvailability } from './upstream/route-availability.js';
 
 // Node's default accept queue (511) overflows when thousands of clients connect at once (a restart, a load balancer
 // shifting traffic): the kernel then drops SYNs or resets connections whose SYN cookie it can no longer honour.
@@ -96,11 +97,10 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   pool.on('circuit-opened', (event) => logger.warn({ key: event.key }, 'upstream route circuit opened'));
   pool.on('circuit-closed', (event) => logger.info({ key: event.key }, 'upstream route circuit closed'));
 
-  const accounts = new AccountRegistry(
-    config.accounts,
-    (account) => pool.isAvailable(origin, { proxy: account.proxy }),
-    { sessionBindingMs: config.sessions.affinityTtlSeconds * 1000, maxBoundSessions: config.sessions.maxSessions },
-  );
+  const accounts = new AccountRegistry(config.accounts, new RouteAvailability(pool, origin).isUsable, {
+    sessionBindingMs: config.sessions.affinityTtlSeconds * 1000,
+    maxBoundSessions: config.sessions.maxSessions,
+  });
   const stateFile = new StateFile(resolve(config.state.file));
   const accountServices = await startAccountServices({ config, accounts, redis, pool, stateFile, logger });
   const clients = new ClientRegistry(clientsOf(config, redis ? stateFile : undefined));

@@ -32,32 +32,38 @@ export function chooseAccountForNewSession<Candidate extends SchedulingCandidate
   random: () => number,
   policy: SchedulingPolicy = defaultSchedulingPolicy,
 ): Candidate | undefined {
-  // One pass, no allocation (it runs for every new session): rank by priority, then healthy before not,
-  // then least cost (healthy) or most headroom (not healthy); equals share the choice at random.
+  // One pass, no allocation (it runs for every new session): rank by priority, then healthy before not, then
+  // least cost (healthy) or most headroom (not healthy); equals share the choice at random. A candidate that
+  // already loses on priority or health is passed over before its score is computed.
+  const lowHeadroom = policy.lowHeadroom;
   let chosen: Candidate | undefined;
   let chosenPriority = 0;
   let chosenHealthy = false;
   let chosenScore = 0;
   let equals = 0;
-  for (const candidate of candidates) {
-    const healthy = candidate.headroom >= policy.lowHeadroom && !candidate.warning;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const candidate = candidates[index] as Candidate;
+    const priority = candidate.priority;
+    if (chosen !== undefined && priority > chosenPriority) continue;
+    const headroom = candidate.headroom;
+    const healthy = headroom >= lowHeadroom && !candidate.warning;
+    const sameTier = chosen !== undefined && priority === chosenPriority;
+    if (sameTier && chosenHealthy && !healthy) continue;
     // Lower is better for both: cost when healthy, lack of headroom when not.
-    const score = healthy ? cost(candidate) : 1 - candidate.headroom;
-    let order: number;
-    if (chosen === undefined) order = -1;
-    else if (candidate.priority !== chosenPriority) order = candidate.priority < chosenPriority ? -1 : 1;
-    else if (healthy !== chosenHealthy) order = healthy ? -1 : 1;
-    else order = score < chosenScore ? -1 : score > chosenScore ? 1 : 0;
-    if (order < 0) {
-      chosen = candidate;
-      chosenPriority = candidate.priority;
-      chosenHealthy = healthy;
-      chosenScore = score;
-      equals = 1;
-    } else if (order === 0) {
-      equals += 1;
-      if (random() * equals < 1) chosen = candidate;
+    const score = healthy ? cost(candidate) : 1 - headroom;
+    if (sameTier && healthy === chosenHealthy) {
+      if (score > chosenScore) continue;
+      if (score === chosenScore) {
+        equals += 1;
+        if (random() * equals < 1) chosen = candidate;
+        continue;
+      }
     }
+    chosen = candidate;
+    chosenPriority = priority;
+    chosenHealthy = healthy;
+    chosenScore = score;
+    equals = 1;
   }
   return chosen;
 }

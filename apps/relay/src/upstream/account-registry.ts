@@ -130,18 +130,23 @@ export class AccountRegistry {
   choose(affineId: string | undefined, excluded: ReadonlySet<string>, now = Date.now()): Account | undefined {
     const affine = this.get(affineId);
     if (affine && !excluded.has(affine.id) && this.isUsable(affine, now)) return affine;
-    // One array reused for every choice (choose is synchronous): no allocation per new session.
+    // The usable accounts are written over one array kept for every choice (choose is synchronous) and never
+    // emptied (V8 frees the storage of an array set to length 0): no allocation per new session.
+    const accounts = this.#accounts;
     const usable = this.#usable;
-    usable.length = 0;
     const checkExcluded = excluded.size > 0;
-    for (const account of this.#accounts) {
+    let count = 0;
+    for (let index = 0; index < accounts.length; index += 1) {
+      const account = accounts[index] as Account;
       if ((checkExcluded && excluded.has(account.id)) || !this.isUsable(account, now)) continue;
       account.assess(now);
-      usable.push(account);
+      usable[count] = account;
+      count += 1;
     }
-    const chosen = chooseAccountForNewSession(usable, this.#random);
-    usable.length = 0;
-    return chosen;
+    // Every account usable, the common case: the list itself.
+    if (count === accounts.length) return chooseAccountForNewSession(accounts, this.#random);
+    usable.length = count;
+    return chooseAccountForNewSession(usable, this.#random);
   }
 
   /** The session is bound to this account now (a claim, a move, or one more request): counted until it expires. */

@@ -102,21 +102,21 @@ export class Account {
   /** What its windows say at `now`, cached until a reset passes. */
   assessment(now: number): WindowAssessment {
     if (!this.#assessment || now >= this.#assessedUntil) {
-      this.#assessment = assessWindows(this.windows, now);
+      const assessment = assessWindows(this.windows, now);
+      this.#assessment = assessment;
       this.#assessedUntil = nextResetAfter(this.windows, now);
+      this.headroom = assessment.headroom;
+      this.warning = assessment.warning;
     }
     return this.#assessment;
   }
 
   /**
-   * Brings `headroom` and `warning` (what the scheduler reads) up to `now`: a field read per account per choice,
-   * the assessment itself recomputed only when a window changed or a reset passed.
+   * Brings `headroom` and `warning` (what the scheduler reads) up to `now`: two comparisons per account per
+   * choice, the assessment itself recomputed only when a window changed or a reset passed.
    */
   assess(now: number): void {
-    if (this.windows === undefined) return;
-    const assessment = this.assessment(now);
-    this.headroom = assessment.headroom;
-    this.warning = assessment.warning;
+    if (this.#assessment === undefined || now >= this.#assessedUntil) this.assessment(now);
   }
 
   /** Load between 0 and 1: the share of its concurrency in use. */

@@ -75,6 +75,14 @@ const brokenStreamMessages: Partial<Record<BodyEnd, string>> = {
 
 // The probe of a credential after a 401: the cheapest authenticated call of the API.
 const probePath = '/v1/models?limit=1';
+const noAccountExcluded: ReadonlySet<string> = new Set();
+
+/** The set of accounts a request failed on, with one more (created at the first). */
+function excluding(excluded: Set<string> | undefined, accountId: string): Set<string> {
+  const set = excluded ?? new Set<string>();
+  set.add(accountId);
+  return set;
+}
 
 /**
  * Sends a client request to an upstream account and streams the answer back: keeps the session on its
@@ -129,17 +137,18 @@ export class Forwarder {
         // The session's account is a hint; the affinity entry (shared across instances) is the truth.
         affineId = (await sessions.getAffinity(session.id)) ?? undefined;
       }
-      const excluded = new Set<string>();
+      // The accounts this request failed on: allocated at its first failure (most requests have none).
+      let excluded: Set<string> | undefined;
       let lastFailure: string | undefined;
 
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
         if (clientGone) return;
         if (attempt > 1 && performance.now() >= deadline) break;
-        let lease = accounts.acquire(affineId, excluded);
+        let lease = accounts.acquire(affineId, excluded ?? noAccountExcluded);
         if (!lease) break;
         try {
           if (request.session && lease.account.id !== affineId) {
-            lease = await this.#settleAffinity(request.session.id, lease, affineId, excluded);
+            lease = await this.#settleAffinity(request.session.id, lease, affineId, excluded ?? noAccountExcluded);
             affineId = lease.account.id;
           }
           const account = lease.account;
@@ -175,7 +184,7 @@ export class Forwarder {
             if (clientGone) return;
             lastFailure = settlement.error;
             request.log.warn({ account: account.id, attempt, error: lastFailure }, 'upstream request failed');
-            excluded.add(account.id);
+            excluded = excluding(excluded, account.id);
             continue;
           }
 
@@ -186,7 +195,7 @@ export class Forwarder {
           const canMove = () =>
             attempt < maxAttempts &&
             performance.now() < deadline &&
-            accounts.choose(undefined, new Set([...excluded, account.id])) !== undefined;
+            accounts.choose(undefined, new Set([...(excluded ?? []), account.id])) !== undefined;
 
           if (movesToAnotherAccount(verdict)) {
             const wait = this.#shortWait(verdict, attempt, deadline);
@@ -201,7 +210,7 @@ export class Forwarder {
               if (wait !== undefined && !canMove()) {
                 // The last account left asked for a short pause: wait it out rather than fail the request.
                 await sleep(wait);
-              } else excluded.add(account.id);
+              } else excluded = excluding(excluded, account.id);
               continue;
             }
           }
@@ -238,7 +247,7 @@ export class Forwarder {
                   'upstream stream failed before its first event',
                 );
                 if (opening.kind === 'error-event') await current.discard();
-                excluded.add(account.id);
+                excluded = excluding(excluded, account.id);
                 if (moving) continue;
                 throw new ApiError(502, 'api_error', `the upstream stream failed before it started (${lastFailure})`);
               }
