@@ -1,11 +1,11 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import { hasRedisServerBinary, type RedisClusterProcess, startRedisCluster } from '@relay/test-support';
+import { hasRedisServerBinary, type RedisClusterProcess, startRedisCluster, waitFor } from '@relay/test-support';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
-const keys = { a: 'sk-ant-account-a-000000', b: 'sk-ant-account-b-000000' };
+const keys = { a: 'sk-ant-account-a-000000', b: 'sk-ant-account-b-000000', c: 'sk-ant-account-c-000000' };
 const accountOfKey: Record<string, string> = Object.fromEntries(Object.entries(keys).map(([id, key]) => [key, id]));
 const adminToken = 'admin-token-for-shared-state-tests';
 
@@ -15,6 +15,12 @@ async function startRelays(count: number, config: Parameters<typeof startRelayPr
   const relays = [first];
   while (relays.length < count) relays.push(await startRelayProcess(config, { clientKey: first.clientKey }));
   return relays;
+}
+
+async function adminAccounts(relay: RelayProcess): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${relay.url}/admin/accounts`, { headers: { authorization: `Bearer ${adminToken}` } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: Array<Record<string, unknown>> }).data;
 }
 
 // Four relay processes start per test: generous timeouts on a busy 2-core machine.
@@ -59,6 +65,51 @@ describeWithRedis('account state shared by relays on one Redis', { timeout: 90_0
     );
     expect(answers).toEqual(Array(40).fill(200));
     expect(mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? ''])).not.toContain('a');
+  });
+
+  it('spreads new sessions over the sessions another process bound, and stops counting a process that died', async () => {
+    const sessions = { store: 'hybrid' as const, redisUrl: testRedisUrl(), keyPrefix: uniqueKeyPrefix('shared-bound') };
+    // Process A serves account a only; B serves a, b and c, equal: alone, B would give a its share of new sessions.
+    const processA = await startRelayProcess({
+      upstream: { baseUrl: mock.url },
+      admin: { token: adminToken },
+      sessions,
+      accounts: [{ id: 'a', apiKey: keys.a }],
+    });
+    const processB = await startRelayProcess(
+      {
+        upstream: { baseUrl: mock.url },
+        admin: { token: adminToken },
+        sessions,
+        accounts: [
+          { id: 'a', apiKey: keys.a },
+          { id: 'b', apiKey: keys.b },
+          { id: 'c', apiKey: keys.c },
+        ],
+      },
+      { clientKey: processA.clientKey },
+    );
+    for (let index = 0; index < 6; index += 1) {
+      expect((await postMessage(processA, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    }
+    const boundOnB = async (id: string) =>
+      Number((await adminAccounts(processB)).find((account) => account.id === id)?.boundSessions);
+    await waitFor(async () => (await boundOnB('a')) === 6, { timeoutMs: 20_000, intervalMs: 100 });
+
+    const since = mock.received.length;
+    for (let index = 0; index < 6; index += 1) {
+      expect((await postMessage(processB, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    }
+    const served = mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? '']);
+    expect(served.filter((id) => id === 'a')).toEqual([]);
+    expect(served.filter((id) => id === 'b')).toHaveLength(3);
+
+    // A dies without a word: its sessions stop counting once its field expires, and a is B's first choice again.
+    await processA.stop('SIGKILL');
+    await waitFor(async () => (await boundOnB('a')) === 0, { timeoutMs: 30_000, intervalMs: 200 });
+    const afterDeath = mock.received.length;
+    expect((await postMessage(processB, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    expect(accountOfKey[mock.received[afterDeath]?.apiKey ?? '']).toBe('a');
   });
 
   it('refreshes an OAuth token that expires under load exactly once across four processes, no request failing', async () => {

@@ -12,6 +12,7 @@ import { OAuthTokenRefresher } from '../oauth/token-refresher.js';
 import { Account } from '../upstream/account.js';
 import type { AccountRegistry } from '../upstream/account-registry.js';
 import { SharedAccountState } from './shared-account-state.js';
+import { SharedBoundSessions } from './shared-bound-sessions.js';
 
 export interface AccountServicesOptions {
   config: RelayConfig;
@@ -23,7 +24,10 @@ export interface AccountServicesOptions {
   logger: Logger;
 }
 
-/** What runs beside the accounts: their shared state across instances and their OAuth token refreshers. */
+/**
+ * What runs beside the accounts: their shared state and bound-session counts across instances, and their OAuth
+ * token refreshers.
+ */
 export interface AccountServices {
   readonly shared: SharedAccountState | undefined;
   readonly refreshers: readonly OAuthTokenRefresher[];
@@ -44,14 +48,15 @@ export interface AccountServices {
 }
 
 /**
- * Starts the account services: with a Redis store, account state (cool-downs, disabled reasons, windows) is
- * shared through Redis and OAuth pairs live there; with the memory store, OAuth pairs are kept in the state
+ * Starts the account services: with a Redis store, account state (cool-downs, disabled reasons, windows) and
+ * bound-session counts are shared through Redis and OAuth pairs live there; with the memory store, OAuth pairs are kept in the state
  * file. Resolves once every OAuth account's pair is read from (or seeded into) its vault; a refresh already
  * due runs in the background.
  */
 export async function startAccountServices(options: AccountServicesOptions): Promise<AccountServices> {
   const { config, accounts, redis, pool, stateFile, logger } = options;
   let shared: SharedAccountState | undefined;
+  let boundSessions: SharedBoundSessions | undefined;
   if (redis) {
     shared = new SharedAccountState({
       redis,
@@ -63,6 +68,16 @@ export async function startAccountServices(options: AccountServicesOptions): Pro
     });
     await shared.start();
     accounts.share(shared);
+    boundSessions = new SharedBoundSessions({
+      redis,
+      keyPrefix: config.sessions.keyPrefix,
+      accountIds: accounts.accounts.map((account) => account.id),
+      localCounts: () => accounts.localBoundSessionCounts(),
+      apply: (others) => accounts.applyOtherBoundSessions(others),
+      onRejected: (reason) => logger.warn({ reason }, 'dropped bound-session counts from Redis'),
+      onError: () => {},
+    });
+    await boundSessions.start();
   }
 
   const vault: CredentialVault = redis
@@ -167,6 +182,7 @@ export async function startAccountServices(options: AccountServicesOptions): Pro
     },
     close: async () => {
       for (const refresher of refreshers.values()) refresher.close();
+      await boundSessions?.close();
       await shared?.close();
     },
   };

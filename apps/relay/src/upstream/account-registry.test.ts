@@ -146,6 +146,27 @@ describe('AccountRegistry scheduling state', () => {
     expect(registry.choose(undefined, new Set(), now)?.id).toBe('b');
   });
 
+  it('weighs the sessions other instances bound, beside its own, and forgets them when they are gone', () => {
+    const registry = new AccountRegistry(accounts, () => true, { random: () => 0 });
+    const [a, b] = [registry.get('a'), registry.get('b')] as [
+      NonNullable<ReturnType<typeof registry.get>>,
+      NonNullable<ReturnType<typeof registry.get>>,
+    ];
+    registry.bindSession('s1', b);
+    registry.applyOtherBoundSessions(new Map([['a', 6]]));
+    expect([a.boundSessions, a.localBoundSessions, b.boundSessions]).toEqual([6, 0, 1]);
+    expect(registry.choose(undefined, new Set(), now)?.id).toBe('b');
+    expect(registry.localBoundSessionCounts()).toEqual(
+      new Map([
+        ['a', 0],
+        ['b', 1],
+        ['c', 0],
+      ]),
+    );
+    registry.applyOtherBoundSessions(new Map());
+    expect(registry.choose(undefined, new Set(), now)?.id).toBe('a');
+  });
+
   it('applies what another instance shares: cool-downs, disables and an enable', () => {
     const registry = new AccountRegistry(accounts);
     registry.applyShared('a', {

@@ -53,7 +53,7 @@ export class AccountRegistry {
       // A session in use stays bound: every request on it refreshes its binding (`bindSession`).
       updateAgeOnGet: true,
       dispose: (account: Account) => {
-        account.boundSessions -= 1;
+        account.addLocalBoundSessions(-1);
       },
     });
   }
@@ -154,8 +154,18 @@ export class AccountRegistry {
     const previous = this.#bindings.get(sessionId);
     if (previous === account) return;
     // set() disposes the previous binding (its account's count goes down).
-    account.boundSessions += 1;
+    account.addLocalBoundSessions(1);
     this.#bindings.set(sessionId, account);
+  }
+
+  /** This process's bound sessions per account (what it shares with the other instances). */
+  localBoundSessionCounts(): Map<string, number> {
+    return new Map(this.accounts.map((account) => [account.id, account.localBoundSessions]));
+  }
+
+  /** Applies the sessions the other live instances bound, per account (an account missing has none there). */
+  applyOtherBoundSessions(others: ReadonlyMap<string, number>): void {
+    for (const account of this.accounts) account.setOtherBoundSessions(others.get(account.id) ?? 0);
   }
 
   /**

@@ -39,8 +39,12 @@ export class Account {
   windows: UsageWindows | undefined;
   /** What the window-read gate remembers of the last answer whose windows were parsed. */
   lastWindowRead: LastWindowRead | undefined;
-  /** Sessions this process bound to it that have not expired. */
+  /** Sessions bound to it that have not expired, over every instance that shares them: what the scheduler reads. */
   boundSessions = 0;
+  /** Those this process bound. */
+  localBoundSessions = 0;
+  /** Those the other live instances bound, as last read from Redis (0 with the memory store). */
+  otherBoundSessions = 0;
   /** 0–1 share of its tightest window left (1 when unknown): the scheduler's headroom, as of `assess()`. */
   headroom = 1;
   /** The upstream warned about one of its windows, as of `assess()`. */
@@ -90,6 +94,18 @@ export class Account {
     if (now < this.coolingUntil) return 'cooling-down';
     if (this.inFlight >= this.maxConcurrency) return 'at-capacity';
     return undefined;
+  }
+
+  /** Counts sessions this process bound (`delta` 1) or that expired or moved away (−1). */
+  addLocalBoundSessions(delta: number): void {
+    this.localBoundSessions += delta;
+    this.boundSessions = this.localBoundSessions + this.otherBoundSessions;
+  }
+
+  /** What the other instances bound to it, as last read. */
+  setOtherBoundSessions(count: number): void {
+    this.otherBoundSessions = count;
+    this.boundSessions = this.localBoundSessions + count;
   }
 
   /** Replaces the windows it reported (newer answers only); the assessment is recomputed on next use. */
@@ -143,6 +159,7 @@ export class Account {
       inFlight: this.inFlight,
       maxConcurrency: this.maxConcurrency,
       boundSessions: this.boundSessions,
+      localBoundSessions: this.localBoundSessions,
       coolingDownForMs: Math.max(0, this.coolingUntil - now),
       coolingUntil: this.coolingUntil > now ? new Date(this.coolingUntil).toISOString() : undefined,
       disabled: this.disabledReason ?? false,
