@@ -8,6 +8,7 @@ import type { ScenarioContext } from '../scenario.js';
 import { runWrk } from '../wrk/run-wrk.js';
 import { failuresOf } from '../wrk/wrk-output.js';
 import type { SessionTraffic } from '../wrk/wrk-script.js';
+import { accountStateCommandsAtMost, commandDelta } from './account-state-commands.js';
 import { shortPrompt } from './bench-request.js';
 
 /** One load of the hybrid-store rows: how wrk picks sessions, and the client key's limits if it has any. */
@@ -49,6 +50,8 @@ export const keyLimitCases: readonly SessionTrafficCase[] = [
  * `x-claude-code-session-id` per request (`cases`: by default one session, 1,000 round robin, a new one every
  * request). The usage ledger is on in every case (it bills every key); `limits` turns the key's limits on. Each case starts
  * a relay of its own on a fresh key prefix and stops it before the second INFO, so that its last batch is counted.
+ * The mock sends the standard rate-limit headers on every answer (`remaining` counting down), so the account's
+ * windows change all along and the shared account state is at work as in production.
  */
 export async function measureSessionTraffic(
   context: ScenarioContext,
@@ -91,8 +94,11 @@ export async function measureSessionTraffic(
         const after = await admin.info('commandstats');
         // The first INFO is counted in the second one's figures: leave it out.
         const commands = countRedisCommands(after) - countRedisCommands(before) - 1;
-        const evalsha =
-          (redisCommandCalls(after).get('evalsha') ?? 0) - (redisCommandCalls(before).get('evalsha') ?? 0);
+        const delta = commandDelta(redisCommandCalls(before), redisCommandCalls(after));
+        const evalsha = delta.get('evalsha') ?? 0;
+        // The account state shared across instances (cool-downs, windows, bound-session counts): EVAL exactly, and
+        // every command it may have caused, at most.
+        const accountState = accountStateCommandsAtMost(delta, 1);
         const label = `hybrid store, 16 clients, ${name}`;
         commandsPerRequest.set(name, commands / result.requests);
         context.report({ name: `${label}: req/s`, value: result.requestsPerSecond, unit: 'req/s' });
@@ -104,6 +110,16 @@ export async function measureSessionTraffic(
         context.report({
           name: `${label}: EVALSHA per request`,
           value: evalsha / result.requests,
+          unit: 'commands/req',
+        });
+        context.report({
+          name: `${label}: account shared state, EVAL per request`,
+          value: (delta.get('eval') ?? 0) / result.requests,
+          unit: 'commands/req',
+        });
+        context.report({
+          name: `${label}: account shared state, commands per request (at most)`,
+          value: accountState / result.requests,
           unit: 'commands/req',
         });
       } finally {

@@ -2,7 +2,7 @@ import { startRedisServer, waitFor } from '@relay/test-support';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SharedAccountFacts, SharedAccountState } from './shared-account-state.js';
+import { materialWindowKey, type SharedAccountFacts, SharedAccountState } from './shared-account-state.js';
 import { readUsageWindows } from './usage-windows.js';
 
 const accountIds = ['a', 'b'];
@@ -28,6 +28,40 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<number
   await waitFor(condition, { timeoutMs, intervalMs: 2 });
   return performance.now() - started;
 }
+
+describe('materialWindowKey', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const api = (remaining: number, resetInMs = 30_000) =>
+    readUsageWindows(
+      {
+        'anthropic-ratelimit-requests-limit': '4000',
+        'anthropic-ratelimit-requests-remaining': String(remaining),
+        'anthropic-ratelimit-requests-reset': new Date(now + resetInMs).toISOString(),
+      },
+      now,
+    ) as never;
+  const subscription = (utilization: string, status = 'allowed') =>
+    readUsageWindows(
+      {
+        'anthropic-ratelimit-unified-status': status,
+        'anthropic-ratelimit-unified-5h-utilization': utilization,
+        'anthropic-ratelimit-unified-5h-reset': String(Math.floor(now / 1000) + 3600),
+      },
+      now,
+    ) as never;
+  it.each([
+    ['an API budget counting down inside its band', api(3999), api(2100), true],
+    ['an API budget crossing 50 % left', api(2100), api(1900), false],
+    ['an API budget falling under 10 % left', api(500), api(399), false],
+    ['an API budget whose reset moved, not spent', api(3000, 30_000), api(3000, 90_000), true],
+    ['an API budget spent, then its reset moved', api(0, 30_000), api(0, 90_000), false],
+    ['a subscription window inside a 5 % step', subscription('0.40'), subscription('0.41'), true],
+    ['a subscription window a 5 % step further', subscription('0.44'), subscription('0.45'), false],
+    ['a subscription warning', subscription('0.80'), subscription('0.80', 'allowed_warning'), false],
+  ])('%s (same key: %s)', (_name, before, after, same) => {
+    expect(materialWindowKey(before) === materialWindowKey(after)).toBe(same);
+  });
+});
 
 describeWithRedis('SharedAccountState on a real Redis', () => {
   const connections: Redis[] = [];

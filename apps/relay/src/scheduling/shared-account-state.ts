@@ -121,7 +121,7 @@ const windowPublishIntervalMs = 1000;
  * Account state shared by every instance on one Redis: a change one instance learns (a 429's cool-down, a dead
  * credential, a window used up) is merged into a hash by one script and published; every instance applies it.
  * Costs nothing per request: Redis is written only when a fact changes (window updates at most once a second
- * per account and only when they change materially). Redis down: each instance keeps its local view, queues
+ * per account and only when they change materially: `materialWindowKey`). Redis down: each instance keeps its local view, queues
  * its own changes (the latest per account and kind) and sends them, then reloads, when Redis is back.
  */
 export class SharedAccountState {
@@ -295,14 +295,28 @@ export class SharedAccountState {
   }
 }
 
-/** What a window update says at the granularity worth sharing: statuses, 5 % steps of use, resets to the minute. */
+// The bands of an API budget's share left that change another instance's choice: spent, under the scheduler's
+// low-headroom mark (10 %), and coarse steps above it.
+const standardBands = [0.1, 0.25, 0.5];
+
+/**
+ * What a window update says at the granularity worth sharing. Subscription windows: statuses, 5 % steps of use,
+ * resets to the minute (their use climbs slowly: a few steps an hour). API budgets: which band of their share
+ * left (spent, under 10 %, 25 %, 50 %, more), and the reset only once spent: they count down on every answer and
+ * refill every minute, and every instance reads its own answers' anyway.
+ */
 export function materialWindowKey(windows: UsageWindows): string {
   const step = (value: number | undefined) => (value === undefined ? '-' : String(Math.floor(value * 20)));
   const minute = (value: number | undefined) => (value === undefined ? '-' : String(Math.floor(value / 60_000)));
   const parts: string[] = [];
   for (const [name, limit] of Object.entries(windows.standard)) {
-    if (limit)
-      parts.push(`${name}:${step(limit.limit === 0 ? 0 : limit.remaining / limit.limit)}:${minute(limit.resetAt)}`);
+    if (!limit) continue;
+    if (limit.remaining === 0) {
+      parts.push(`${name}:spent:${minute(limit.resetAt)}`);
+      continue;
+    }
+    const left = limit.limit === 0 ? 0 : limit.remaining / limit.limit;
+    parts.push(`${name}:${standardBands.filter((band) => left >= band).length}`);
   }
   const unified = windows.unified;
   if (unified) {

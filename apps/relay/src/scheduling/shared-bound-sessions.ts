@@ -28,7 +28,10 @@ export interface SharedBoundSessionsOptions {
   checkIntervalMs?: number;
   /** Longest between two publications (and reads of the others), ms. Default 2000. */
   publishIntervalMs?: number;
-  /** Sessions bound or unbound since the last publication that publish at once. Default 8. */
+  /**
+   * Sessions bound or unbound since the last publication that publish at once. Default 256: a publication is
+   * five commands, so a burst of new sessions costs at most 0.02 commands per session.
+   */
   changeThreshold?: number;
   /** How long a published field counts without being refreshed, ms. Default 3 × publishIntervalMs. */
   ttlMs?: number;
@@ -103,7 +106,7 @@ export class SharedBoundSessions {
     this.#known = new Set(options.accountIds);
     this.#checkIntervalMs = options.checkIntervalMs ?? 250;
     this.#publishIntervalMs = options.publishIntervalMs ?? 2000;
-    this.#changeThreshold = options.changeThreshold ?? 8;
+    this.#changeThreshold = options.changeThreshold ?? 256;
     this.#ttlMs = options.ttlMs ?? 3 * this.#publishIntervalMs;
   }
 
