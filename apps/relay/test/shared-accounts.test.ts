@@ -1,6 +1,14 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import { hasRedisServerBinary, type RedisClusterProcess, startRedisCluster, waitFor } from '@relay/test-support';
+import {
+  hasRedisServerBinary,
+  type RedisClusterProcess,
+  type RedisSentinelProcess,
+  startRedisCluster,
+  startRedisSentinel,
+  waitFor,
+} from '@relay/test-support';
 import { describeWithRedis, testRedisUrl, uniqueKeyPrefix } from '@relay/test-support/vitest';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postMessage } from './api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
@@ -165,6 +173,32 @@ describeWithRedis('account state shared by relays on one Redis', { timeout: 90_0
   });
 });
 
+/**
+ * What two relays on one Redis deployment must share, whatever its kind: a session started on one stays on its
+ * account through the other, and a 429 the first sees keeps the second away from that account.
+ */
+async function expectSessionsAndAccountStateShared(mock: MockAnthropic, first: RelayProcess, second: RelayProcess) {
+  const sessionId = crypto.randomUUID();
+  expect((await postMessage(first, { sessionId })).status).toBe(200);
+  const account = accountOfKey[mock.received.at(-1)?.apiKey ?? ''];
+  for (let index = 0; index < 3; index += 1) expect((await postMessage(second, { sessionId })).status).toBe(200);
+  expect(mock.received.slice(-3).map((request) => accountOfKey[request.apiKey ?? ''])).toEqual(Array(3).fill(account));
+  mock.fault({ kind: 'status', status: 429, retryAfterSeconds: 60 }, { apiKey: keys[account as 'a' | 'b'], times: 1 });
+  expect((await postMessage(first, { sessionId })).status).toBe(200);
+  expect(mock.pendingFaults).toBe(0);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const since = mock.received.length;
+  for (let index = 0; index < 6; index += 1) {
+    expect((await postMessage(second, { sessionId: crypto.randomUUID() })).status).toBe(200);
+  }
+  expect(mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? ''])).not.toContain(account);
+}
+
+const twoAccounts = [
+  { id: 'a', apiKey: keys.a },
+  { id: 'b', apiKey: keys.b },
+];
+
 describe.skipIf(!hasRedisServerBinary())('two relays on a real 3-master Redis Cluster', { timeout: 120_000 }, () => {
   let cluster: RedisClusterProcess | undefined;
   let mock: MockAnthropic;
@@ -180,36 +214,49 @@ describe.skipIf(!hasRedisServerBinary())('two relays on a real 3-master Redis Cl
 
   it('share sessions, affinity and account state', async () => {
     const nodes = (cluster as RedisClusterProcess).nodes.map((node) => `redis://${node.host}:${node.port}`);
-    const relays = await startRelays(2, {
+    const [first, second] = (await startRelays(2, {
       upstream: { baseUrl: mock.url },
       admin: { token: adminToken },
       sessions: { store: 'hybrid', keyPrefix: 'relay-cluster-e2e:', redis: { cluster: nodes } },
-      accounts: [
-        { id: 'a', apiKey: keys.a },
-        { id: 'b', apiKey: keys.b },
-      ],
-    });
-    const [first, second] = relays as [RelayProcess, RelayProcess];
-    // A session started on the first relay stays on its account through the second.
-    const sessionId = crypto.randomUUID();
-    expect((await postMessage(first, { sessionId })).status).toBe(200);
-    const account = accountOfKey[mock.received.at(-1)?.apiKey ?? ''];
-    for (let index = 0; index < 3; index += 1) expect((await postMessage(second, { sessionId })).status).toBe(200);
-    expect(mock.received.slice(-3).map((request) => accountOfKey[request.apiKey ?? ''])).toEqual(
-      Array(3).fill(account),
-    );
-    // A 429 the first relay sees keeps the second away from that account.
-    mock.fault(
-      { kind: 'status', status: 429, retryAfterSeconds: 60 },
-      { apiKey: keys[account as 'a' | 'b'], times: 1 },
-    );
-    expect((await postMessage(first, { sessionId })).status).toBe(200);
-    expect(mock.pendingFaults).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const since = mock.received.length;
-    for (let index = 0; index < 6; index += 1) {
-      expect((await postMessage(second, { sessionId: crypto.randomUUID() })).status).toBe(200);
-    }
-    expect(mock.received.slice(since).map((request) => accountOfKey[request.apiKey ?? ''])).not.toContain(account);
+      accounts: twoAccounts,
+    })) as [RelayProcess, RelayProcess];
+    await expectSessionsAndAccountStateShared(mock, first, second);
   });
 });
+
+describe.skipIf(!hasRedisServerBinary())(
+  'two relays on Redis Sentinel (a master, a replica, three sentinels)',
+  { timeout: 120_000 },
+  () => {
+    let deployment: RedisSentinelProcess | undefined;
+    let mock: MockAnthropic;
+    beforeAll(async () => {
+      deployment = await startRedisSentinel({ name: 'relay-e2e' });
+      mock = await createMockAnthropic({ deltas: 2 });
+    });
+    afterAll(async () => {
+      await stopAllRelays();
+      await mock?.close();
+      await deployment?.stop();
+    });
+
+    it('share sessions, affinity and account state through the master the sentinels name', async () => {
+      const { sentinelUrls, name, master } = deployment as RedisSentinelProcess;
+      const keyPrefix = 'relay-sentinel-e2e:';
+      const [first, second] = (await startRelays(2, {
+        upstream: { baseUrl: mock.url },
+        admin: { token: adminToken },
+        sessions: { store: 'hybrid', keyPrefix, redis: { sentinels: [...sentinelUrls], name } },
+        accounts: twoAccounts,
+      })) as [RelayProcess, RelayProcess];
+      await expectSessionsAndAccountStateShared(mock, first, second);
+      // The relays' state is on the master the sentinels named (none of it went anywhere else).
+      const onMaster = new Redis(master.url);
+      try {
+        expect(await onMaster.exists(`${keyPrefix}{accounts}:state`)).toBe(1);
+      } finally {
+        onMaster.disconnect();
+      }
+    });
+  },
+);
