@@ -71,7 +71,7 @@ export async function startAccountServices(options: AccountServicesOptions): Pro
     boundSessions = new SharedBoundSessions({
       redis,
       keyPrefix: config.sessions.keyPrefix,
-      accountIds: accounts.accounts.map((account) => account.id),
+      isKnown: (accountId) => accounts.get(accountId) !== undefined,
       localCounts: () => accounts.localBoundSessionCounts(),
       apply: (others) => accounts.applyOtherBoundSessions(others),
       onRejected: (reason) => logger.warn({ reason }, 'dropped bound-session counts from Redis'),

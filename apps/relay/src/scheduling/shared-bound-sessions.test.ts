@@ -36,7 +36,7 @@ describeWithRedis('SharedBoundSessions on a real Redis', () => {
     const shared = new SharedBoundSessions({
       redis: connect(),
       keyPrefix,
-      accountIds: ['x', 'y', 'z'],
+      isKnown: (accountId) => ['x', 'y', 'z'].includes(accountId),
       localCounts: () => local,
       apply: (others) => {
         view.others = new Map(others);

@@ -18,8 +18,8 @@ export interface SharedBoundSessionsOptions {
   keyPrefix: string;
   /** This instance's field; a random id by default (every process is an instance). */
   instanceId?: string;
-  /** The configured account ids: counts of any other id are ignored. */
-  accountIds: readonly string[];
+  /** True for an account registered now (accounts come and go with config reloads): others' counts are ignored. */
+  isKnown(accountId: string): boolean;
   /** This instance's bound sessions per account now (read on every check: keep it cheap). */
   localCounts(): ReadonlyMap<string, number>;
   /** Applies the sum over the other live instances; an account missing from it has none there. */
@@ -86,7 +86,6 @@ export class SharedBoundSessions {
   readonly #options: SharedBoundSessionsOptions;
   readonly #key: string;
   readonly #instanceId: string;
-  readonly #known: ReadonlySet<string>;
   readonly #checkIntervalMs: number;
   readonly #publishIntervalMs: number;
   readonly #changeThreshold: number;
@@ -103,7 +102,6 @@ export class SharedBoundSessions {
     this.#options = options;
     this.#key = `${options.keyPrefix}{accounts}:bound-sessions`;
     this.#instanceId = options.instanceId ?? randomUUID();
-    this.#known = new Set(options.accountIds);
     this.#checkIntervalMs = options.checkIntervalMs ?? 250;
     this.#publishIntervalMs = options.publishIntervalMs ?? 2000;
     this.#changeThreshold = options.changeThreshold ?? 256;
@@ -202,7 +200,7 @@ export class SharedBoundSessions {
         continue;
       }
       for (const [accountId, count] of Object.entries(result.data)) {
-        if (this.#known.has(accountId)) sum.set(accountId, (sum.get(accountId) ?? 0) + count);
+        if (this.#options.isKnown(accountId)) sum.set(accountId, (sum.get(accountId) ?? 0) + count);
       }
     }
     return sum;

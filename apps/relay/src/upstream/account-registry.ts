@@ -160,12 +160,12 @@ export class AccountRegistry {
 
   /** This process's bound sessions per account (what it shares with the other instances). */
   localBoundSessionCounts(): Map<string, number> {
-    return new Map(this.accounts.map((account) => [account.id, account.localBoundSessions]));
+    return new Map(this.#accounts.map((account) => [account.id, account.localBoundSessions]));
   }
 
   /** Applies the sessions the other live instances bound, per account (an account missing has none there). */
   applyOtherBoundSessions(others: ReadonlyMap<string, number>): void {
-    for (const account of this.accounts) account.setOtherBoundSessions(others.get(account.id) ?? 0);
+    for (const account of this.#accounts) account.setOtherBoundSessions(others.get(account.id) ?? 0);
   }
 
   /**
