@@ -47,9 +47,12 @@ export async function startRedisSentinel(
     await rm(directory, { recursive: true, force: true });
   };
   try {
-    const master = await startRedisServer();
+    // In the deployment's own directory: a replica writes the snapshot it receives from its master to disk.
+    const master = await startRedisServer({ args: ['--dir', directory] });
     servers.push(master);
-    const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+    const replica = await startRedisServer({
+      args: ['--dir', directory, '--replicaof', '127.0.0.1', String(master.port)],
+    });
     servers.push(replica);
     await until(async () => (await info(replica.port, 'replication')).includes('master_link_status:up'), 'replica');
 
