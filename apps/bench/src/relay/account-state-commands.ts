@@ -1,10 +1,10 @@
 /**
- * The Redis commands the relay's shared account state ran, from an INFO commandstats delta of a run in which
- * nothing else calls EVAL or HDEL: the relay's account scripts are sent with EVAL (the session store's with
- * EVALSHA, and its scripts never delete a hash field). Each account script runs at most four commands inside
- * (the state change: HGET, HSET, PUBLISH; the bound-session counts: TIME, HSET, PEXPIRE, HGETALL, plus one HDEL
- * per expired field), and each relay start adds two of its own (the state's HGETALL and its SUBSCRIBE). An upper
- * bound, never an estimate: every command it cannot attribute exactly is counted at its most.
+ * At most how many Redis commands the relay's shared account state ran, from an INFO commandstats delta. Its
+ * scripts are sent with EVAL (the session store's run with EVALSHA, and never delete a hash field); each runs at
+ * most four commands inside (the state change: HGET, HSET, PUBLISH; the bound-session counts: TIME, HSET,
+ * PEXPIRE, HGETALL, plus one HDEL per expired field), and each relay start adds two of its own (the state's
+ * HGETALL and its SUBSCRIBE). Every EVAL and HDEL is counted as the account state's, the key store's few (its load
+ * and resyncs) included: an upper bound, never an estimate.
  */
 export function accountStateCommandsAtMost(delta: ReadonlyMap<string, number>, relayStarts: number): number {
   const evals = delta.get('eval') ?? 0;

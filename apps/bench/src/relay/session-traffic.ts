@@ -96,8 +96,7 @@ export async function measureSessionTraffic(
         const commands = countRedisCommands(after) - countRedisCommands(before) - 1;
         const delta = commandDelta(redisCommandCalls(before), redisCommandCalls(after));
         const evalsha = delta.get('evalsha') ?? 0;
-        // The account state shared across instances (cool-downs, windows, bound-session counts): EVAL exactly, and
-        // every command it may have caused, at most.
+        // The account state shared across instances (cool-downs, windows, bound-session counts): at most this many.
         const accountState = accountStateCommandsAtMost(delta, 1);
         const label = `hybrid store, 16 clients, ${name}`;
         commandsPerRequest.set(name, commands / result.requests);
