@@ -1,6 +1,6 @@
 import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from '@relay/test-support';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionManager } from '../session-manager.js';
 import { HybridSessionStore } from './hybrid.js';
 
@@ -20,12 +20,22 @@ const touchesPerSession = 20;
 const ids = Array.from({ length: sessions }, (_, index) => `active-${index}`);
 const accounts = ['account-a', 'account-b', 'account-c'];
 
-/** One relayed request as the relay's forwarder makes it: get-or-create, read the affinity, claim one, record. */
+/**
+ * One relayed request as the relay's forwarder makes it: get-or-create, read the affinity, claim one, record (with
+ * the account it went to, as the relay records every request).
+ */
 async function relayRequest(manager: SessionManager, id: string, index: number): Promise<void> {
   const session = await manager.getOrCreate(id, { userId: `user-${index % 50}`, apiKeyId: `key-${index % 5}` });
-  const affinity = await manager.getAffinity(session.id);
-  if (affinity === undefined) await manager.claimAffinity(session.id, accounts[index % accounts.length] as string);
-  await manager.recordRequest(session.id, { ok: true, status: 200, latencyMs: 1, tokens: { input: 10, output: 5 } });
+  const affinity =
+    (await manager.getAffinity(session.id)) ??
+    (await manager.claimAffinity(session.id, accounts[index % accounts.length] as string));
+  await manager.recordRequest(session.id, {
+    ok: true,
+    status: 200,
+    latencyMs: 1,
+    accountId: affinity,
+    tokens: { input: 10, output: 5 },
+  });
   // Between two requests a server does I/O: timers and immediates (a store's own scheduled writes) get to run.
   await new Promise((resolve) => setImmediate(resolve));
 }
@@ -106,5 +116,52 @@ describe.skipIf(!hasBinary)('hybrid store: Redis commands at 1,000 active sessio
       ids.map(() => touchesPerSession),
     );
     await reader.quit();
+  }, 120_000);
+
+  it(`the relay's pattern: ${sessions} sessions each touched every 2 s, synced every second, cost a few commands per request`, async () => {
+    // The relay syncs every second (its sessions.syncIntervalMs default); here each interval is a flush, and only
+    // Date is faked, so that the 8 simulated seconds start just past a ten-minute index step (none is crossed).
+    const stepMs = 10 * 60_000;
+    vi.useFakeTimers({ toFake: ['Date'], now: Math.ceil(Date.now() / stepMs) * stepMs + 1000 });
+    const relayStore = new HybridSessionStore({
+      redis: client,
+      keyPrefix: 'relay-pattern:',
+      syncIntervalMs: 3_600_000,
+    });
+    const relay = new SessionManager({ store: relayStore });
+    const reader = new Redis(server.url);
+    try {
+      await relayStore.ready();
+      // Warm-up, as users have it: every session exists, holds its affinity and has been written once.
+      for (let round = 0; round < 2; round += 1) {
+        for (const [index, id] of ids.entries()) await relayRequest(relay, id, index);
+        await relayStore.flush();
+      }
+      await admin.config('RESETSTAT');
+      const intervals = 8;
+      for (let interval = 0; interval < intervals; interval += 1) {
+        vi.setSystemTime(Date.now() + 1000);
+        for (const [index, id] of ids.entries()) {
+          if (index % 2 === interval % 2) await relayRequest(relay, id, index);
+        }
+        await relayStore.flush();
+      }
+      const requests = (sessions * intervals) / 2;
+      const perRequest = (await commandsExecuted(admin)) / requests;
+      console.info(
+        `relay pattern, ${sessions} sessions every 2 s, sync every 1 s: ${perRequest.toFixed(2)} commands per request`,
+      );
+      // One write per session per interval: its script (HMGET, HSET, PEXPIREAT) and its affinity's slide. Recording
+      // the account the session already has moves no index entry (it moved three, 15 commands, on every write).
+      expect(perRequest).toBeLessThanOrEqual(6);
+      const counts = await Promise.all(
+        ids.map(async (id) => Number(await reader.hget(`relay-pattern:s:{${id}}`, 'n'))),
+      );
+      expect(counts).toEqual(ids.map(() => 2 + intervals / 2));
+    } finally {
+      vi.useRealTimers();
+      await relay.close();
+      await reader.quit();
+    }
   }, 120_000);
 });

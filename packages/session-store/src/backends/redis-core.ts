@@ -12,6 +12,7 @@ import {
   type SessionQuery,
 } from '../session.js';
 import type { CreateResult } from '../session-store.js';
+import { indexMoves } from './index-moves.js';
 import { type AffinityOperation, affinityCommand } from './redis-affinity.js';
 import { decodeSession, encodeCounters, encodeDeltaFields, encodeSession, pairsToRecord } from './redis-codec.js';
 import { type RedisCommand, RedisConnection, type RedisSource } from './redis-connection.js';
@@ -93,7 +94,9 @@ const indexScore = (expiresAt: number) => Math.ceil(expiresAt / (indexScoreUnitM
 /** Now on the index score scale: entries scored below it are past their expiry. */
 const indexNow = () => Date.now() / indexScoreUnitMs;
 
-type ApplyReply = [created: number, previousExpiresAt: string | null, hash?: string[]] | null;
+type ApplyReply =
+  | [created: number, previousExpiresAt: string | null, hash: string[] | null, previousAccountId: string | null]
+  | null;
 type CreateReply = [created: number, hash: string[] | null, affinity: string | null];
 
 /**
@@ -254,7 +257,7 @@ export class RedisSessionCore {
         sessions.push(write.remove ? undefined : write.session);
         return;
       }
-      const [created, previous, hash] = applied;
+      const [created, previous, hash, previousAccountId] = applied;
       const session = hash ? this.#decode(write.id, pairsToRecord(hash)) : write.session;
       sessions.push(session);
       if (!session) return;
@@ -264,10 +267,14 @@ export class RedisSessionCore {
         return;
       }
       if (created === 1 && write.session) return;
-      const accountMoved = write.delta?.accountId !== undefined;
-      if (created === 1 || accountMoved || indexScore(session.expiresAt) > indexScore(Number(previous ?? 0))) {
-        followUp.push(...this.#indexCommands(session));
-      }
+      const moves = indexMoves({
+        created: created === 1,
+        previousScore: indexScore(Number(previous ?? 0)),
+        score: indexScore(session.expiresAt),
+        previousAccountId: previousAccountId ?? undefined,
+        accountId: write.delta?.accountId,
+      });
+      if (moves.length > 0) followUp.push(...this.#indexCommands(session, moves));
     });
     await this.connection.batch(followUp);
     return sessions;
@@ -333,11 +340,11 @@ export class RedisSessionCore {
     return commands;
   }
 
-  #indexCommands(session: Session): RedisCommand[] {
+  #indexCommands(session: Session, fields: readonly IndexedField[] = indexedFields): RedisCommand[] {
     const commands: RedisCommand[] = [];
     const score = indexScore(session.expiresAt);
     const now = indexNow();
-    for (const field of indexedFields) {
+    for (const field of fields) {
       const value = session[field];
       if (value !== undefined) {
         const key = this.keys.index(field, value, session.id);

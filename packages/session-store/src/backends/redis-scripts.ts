@@ -11,7 +11,9 @@ export const redisScripts = {
    * pairs (added), field pairs (set). A missing session without create pairs is left alone (returns nil).
    * With a writer field, the hash remembers the writer's last applied sequence and a change at or below it is
    * skipped (created = -1): a batch replayed after a lost reply adds nothing twice. Otherwise returns
-   * {created, previous expiresAt or false, HGETALL when reply = 'all'}. The expiry only ever moves forward.
+   * {created, previous expiresAt or false, HGETALL when reply = 'all' or false, previous accountId or false} (the
+   * caller moves the account's index entry only when the account really changed). The expiry only ever moves
+   * forward.
    * Counters are read with the expiry and written with the fields: one HMGET, one HSET and one PEXPIREAT per
    * change, however many counters it adds.
    */
@@ -21,15 +23,16 @@ local writer = ARGV[3]
 local c = tonumber(ARGV[5])
 local n = tonumber(ARGV[6 + 2 * c])
 local counters = 7 + 2 * c
-local names = {'x', 'x'}
+local names = {'x', 'x', 'a'}
 if writer ~= '' then names[2] = writer end
-for j = 0, n - 1 do names[3 + j] = ARGV[counters + 2 * j] end
+for j = 0, n - 1 do names[4 + j] = ARGV[counters + 2 * j] end
 local stored = redis.call('HMGET', key, unpack(names))
 local previous = stored[1]
+local account = stored[3]
 -- One writer's batches reach a session in order, so a sequence at or below the stored one is already in.
 if writer ~= '' and stored[2] and tonumber(stored[2]) >= tonumber(ARGV[4]) then
-  if ARGV[2] == 'all' then return {-1, previous or false, redis.call('HGETALL', key)} end
-  return {-1, previous or false}
+  if ARGV[2] == 'all' then return {-1, previous or false, redis.call('HGETALL', key), account or false} end
+  return {-1, previous or false, false, account or false}
 end
 local created = 0
 local out = {}
@@ -40,7 +43,7 @@ if not previous then
 end
 for j = 0, n - 1 do
   local field = ARGV[counters + 2 * j]
-  local base = tonumber(out[field] or stored[3 + j]) or 0
+  local base = tonumber(out[field] or stored[4 + j]) or 0
   out[field] = string.format('%.0f', base + tonumber(ARGV[counters + 2 * j + 1]))
 end
 local fields = counters + 2 * n
@@ -58,8 +61,8 @@ if created == 1 or n > 0 or fields <= #ARGV then
   redis.call('HSET', key, unpack(flat))
   redis.call('PEXPIREAT', key, expireAt)
 end
-if ARGV[2] == 'all' then return {created, previous or false, redis.call('HGETALL', key)} end
-return {created, previous or false}
+if ARGV[2] == 'all' then return {created, previous or false, redis.call('HGETALL', key), account or false} end
+return {created, previous or false, false, account or false}
 `,
   /**
    * Create-if-absent of a session, reading its affinity in the same step (a new session's first request needs both).
