@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteKeys } from '@relay/test-support';
 import { Redis } from 'ioredis';
+import { request } from 'undici';
 import { startRelayContender } from '../contenders/relay-app.js';
 import { BenchSetupError } from '../errors.js';
 import { countRedisCommands, redisCommandCalls } from '../measure.js';
@@ -16,16 +18,47 @@ export interface SessionTrafficCase {
   name: string;
   traffic: (prefix: string) => SessionTraffic;
   limits?: Record<string, unknown>;
+  /**
+   * Sessions to send one request each (ids as the round-robin script makes them) before counting, then wait for the
+   * relay's sync: the steady state users have, where sessions exist, hold their affinity and were written once.
+   */
+  warmUpSessions?: number;
 }
 
 const roundRobin = (prefix: string): SessionTraffic => ({ kind: 'round-robin', sessions: 1000, prefix });
 
-/** The relay scenario's cases: one session, 1,000 round robin, a new one every request. */
+/**
+ * The relay scenario's cases: one session, 1,000 round robin in steady state (a 3 s run at a few hundred req/s
+ * would otherwise create most of its sessions inside the count: that is the last row's cost), a new one every
+ * request.
+ */
 export const sessionCases: readonly SessionTrafficCase[] = [
   { name: '1 session', traffic: () => ({ kind: 'fixed' }) },
-  { name: '1,000 sessions, round robin', traffic: roundRobin },
+  { name: '1,000 sessions, round robin, after a warm-up', traffic: roundRobin, warmUpSessions: 1000 },
   { name: 'a new session every request', traffic: (prefix) => ({ kind: 'unique', prefix }) },
 ];
+
+/** Longer than the relay's session sync interval (1 s by default): the warm-up's writes land before counting. */
+const afterWarmUpMs = 2500;
+
+/** One request per session id `prefix` + 00000000 … (the wrk script's format), 16 at a time. */
+async function warmUp(url: string, headers: Record<string, string>, prefix: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const sessionId = `${prefix}${String(index).padStart(8, '0')}`;
+      const response = await request(url, {
+        method: 'POST',
+        headers: { ...headers, 'x-claude-code-session-id': sessionId },
+        body: shortPrompt.body(false),
+      });
+      await response.body.dump();
+      if (response.statusCode !== 200) throw new BenchSetupError(`warm-up request answered ${response.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  await sleep(afterWarmUpMs);
+}
 
 // Every kind of key limit, above what the load spends (a refusal would be a failed request): rates, concurrency across
 // instances, and a budget, each leased 10 % at a time as the relay does by default.
@@ -63,7 +96,7 @@ export async function measureSessionTraffic(
   const commandsPerRequest = new Map<string, number>();
   const admin = new Redis(redisUrl);
   try {
-    for (const { name, traffic, limits } of cases) {
+    for (const { name, traffic, limits, warmUpSessions } of cases) {
       context.progress(`hybrid store, ${name}`);
       const keyPrefix = `relay-bench:${randomUUID().slice(0, 8)}:`;
       const relay = await startRelayContender(upstreamUrl, shortPrompt.body(false), {
@@ -76,6 +109,10 @@ export async function measureSessionTraffic(
       }
       try {
         const sessionPrefix = `bench-${randomUUID().slice(0, 8)}-`;
+        if (warmUpSessions !== undefined) {
+          context.progress(`hybrid store, ${name}: warming up ${warmUpSessions} sessions`);
+          await warmUp(`${relay.server.origin}${shortPrompt.path}`, relay.headers, sessionPrefix, warmUpSessions);
+        }
         const before = await admin.info('commandstats');
         const result = await runWrk({
           url: `${relay.server.origin}${shortPrompt.path}`,
