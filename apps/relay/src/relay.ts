@@ -201,7 +201,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     stats: async () => ({
       pool: pool.stats(),
       sessions: sessions.stats(),
-      accounts: accounts.accounts.map((account) => account.toJSON()),
+      accounts: accounts.views(),
       clients: { configured: clients.size, inFlight: limiter.snapshot() },
       quota: { limiter: quota.limiter.stats(), ledger: quota.ledger.stats() },
       alerts: metrics.alerts(),

@@ -46,13 +46,7 @@ export function serviceRoutes(
     },
     'admin-accounts': async (request, response, log) => {
       admin.check(request.headers.authorization, log.remoteAddress);
-      const now = Date.now();
-      sendJson(
-        response,
-        200,
-        { data: services.accounts.accounts.map((account) => account.toJSON(now)) },
-        log.requestId,
-      );
+      sendJson(response, 200, { data: services.accounts.views() }, log.requestId);
     },
     'admin-usage': async (request, response, log) => {
       admin.check(request.headers.authorization, log.remoteAddress);

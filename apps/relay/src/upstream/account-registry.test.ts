@@ -69,9 +69,25 @@ describe('AccountRegistry', () => {
     expect(registry.get('solo')?.inFlight).toBe(1);
   });
 
-  it('skips an account whose route is open in the pool', () => {
+  it('skips an account whose route is open in the pool, and says so in its view', () => {
     const registry = new AccountRegistry(accounts, (account) => account.id !== 'a');
     expect(registry.choose('a', new Set(), now)?.id).toBe('b');
+    const [a, b] = registry.views(now);
+    expect(a).toMatchObject({ id: 'a', usable: false, reason: 'route-open', routeOpen: true });
+    expect(b).toMatchObject({ id: 'b', usable: true, reason: undefined, routeOpen: false });
+  });
+
+  it('tells why an account cools down in its view', () => {
+    const registry = new AccountRegistry(accounts);
+    const a = registry.get('a');
+    if (!a) throw new Error('no account a');
+    registry.record(a, judgeUpstreamResponse(529, {}, now), now);
+    expect(registry.views(now)[0]).toMatchObject({
+      reason: `cooling down (backoff after failures) until ${new Date(now + 2000).toISOString()}`,
+      coolingReason: 'backoff after failures',
+      coolingDownForMs: 2000,
+    });
+    expect(registry.views(now + 2000)[0]).toMatchObject({ usable: true, coolingReason: undefined });
   });
 });
 

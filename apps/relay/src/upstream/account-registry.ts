@@ -314,6 +314,11 @@ export class AccountRegistry {
     return Math.max(1000, coolDowns.length > 0 ? Math.min(...coolDowns) : 1000);
   }
 
+  /** Every account's admin view at `now`, with its route's breaker state. */
+  views(now = Date.now()): Array<Record<string, unknown>> {
+    return this.accounts.map((account) => account.toJSON(now, !this.isRouteUsable(account)));
+  }
+
   /** True when at least one account could take a request now. */
   hasUsableAccount(now = Date.now()): boolean {
     return this.#accounts.some((account) => this.isUsable(account, now));

@@ -140,10 +140,13 @@ export class Account {
     return this.inFlight / this.maxConcurrency;
   }
 
-  /** A view for stats and admin routes: no credential, no proxy credentials. */
-  toJSON(now = Date.now()): Record<string, unknown> {
+  /**
+   * A view for stats and admin routes: no credential, no proxy credentials. `routeOpen`: its route's breaker is
+   * open in the connection pool (the registry knows; the account does not), reported when nothing else bars it.
+   */
+  toJSON(now = Date.now(), routeOpen = false): Record<string, unknown> {
     const assessment = this.assessment(now);
-    const reason = this.unavailableReason(now);
+    const reason = this.unavailableReason(now) ?? (routeOpen ? 'route-open' : undefined);
     return {
       id: this.id,
       priority: this.priority,
@@ -162,6 +165,8 @@ export class Account {
       localBoundSessions: this.localBoundSessions,
       coolingDownForMs: Math.max(0, this.coolingUntil - now),
       coolingUntil: this.coolingUntil > now ? new Date(this.coolingUntil).toISOString() : undefined,
+      coolingReason: this.coolingUntil > now ? (this.coolingReason ?? 'rate-limited') : undefined,
+      routeOpen,
       disabled: this.disabledReason ?? false,
       headroom: assessment.headroom,
       warning: assessment.warning,
