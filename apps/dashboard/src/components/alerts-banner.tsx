@@ -1,4 +1,4 @@
-import { clockTime } from '../account-state.js';
+import { clockTime } from '../format.js';
 import type { AlertStats } from '../relay-stats.js';
 
 /** The alerts the relay's metrics report as firing, above every page. */

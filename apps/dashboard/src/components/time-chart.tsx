@@ -5,19 +5,30 @@ import { historyMs, type TrafficPoint } from '../traffic-history.js';
 
 const chartHeight = 150;
 
-/** One line chart of the last 15 minutes (uPlot draws on a canvas; the figure's caption carries the value). */
+/** One line of a chart: what it plots of each point, and how it is drawn. */
+export interface ChartSeries {
+  readonly label: string;
+  readonly value: (point: TrafficPoint) => number | null;
+  /** Dashed, for a second line on the same chart. */
+  readonly dashed?: boolean;
+}
+
+const stroke = '#1f4e79';
+
+/** A line chart of the last 15 minutes (uPlot draws on a canvas; the figure's caption carries the values). */
 export function TimeChart({
   title,
   points,
-  value,
+  series,
 }: {
   title: string;
   points: readonly TrafficPoint[];
-  value: (point: TrafficPoint) => number | null;
+  series: readonly ChartSeries[];
 }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
 
+  // Rebuilt when its lines change: pass series that stay the same object from render to render.
   useEffect(() => {
     const element = container.current;
     if (!element) return;
@@ -29,10 +40,18 @@ export function TimeChart({
         cursor: { show: false },
         // The x range is set with the data (below), so that it ends at the latest poll.
         scales: { x: { time: true, auto: false } },
-        series: [{}, { label: title, stroke: '#1f4e79', fill: 'rgba(31, 78, 121, 0.12)', width: 2 }],
+        series: [
+          {},
+          ...series.map((line) => ({
+            label: line.label,
+            stroke,
+            width: 2,
+            ...(line.dashed ? { dash: [6, 4] } : { fill: 'rgba(31, 78, 121, 0.12)' }),
+          })),
+        ],
         axes: [{ stroke: '#555' }, { stroke: '#555', size: 56 }],
       },
-      [[], []],
+      [[], ...series.map(() => [])],
       element,
     );
     plot.current = chart;
@@ -45,14 +64,14 @@ export function TimeChart({
       chart.destroy();
       plot.current = undefined;
     };
-  }, [title]);
+  }, [series]);
 
   useEffect(() => {
     const chart = plot.current;
     if (!chart) return;
-    chart.setData([points.map((point) => point.at / 1000), points.map(value)]);
+    chart.setData([points.map((point) => point.at / 1000), ...series.map((line) => points.map(line.value))]);
     chart.setScale('x', xRange(points));
-  }, [points, value]);
+  }, [points, series]);
 
   return <div class="chart" ref={container} role="img" aria-label={`${title}, last 15 minutes`} />;
 }

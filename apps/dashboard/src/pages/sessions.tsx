@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { clockTime } from '../account-state.js';
 import type { AdminClient, SessionFilter } from '../admin-client.js';
+import { clockTime } from '../format.js';
 import type { SessionStats } from '../relay-stats.js';
 
 const filters: ReadonlyArray<{ id: SessionFilter; title: string }> = [
@@ -53,37 +53,39 @@ export function SessionsPage({ client }: { client: AdminClient }) {
         </p>
       )}
       {found && (
-        <table class="rows">
-          <caption>{found.length === 1 ? '1 session' : `${found.length} sessions`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Session</th>
-              <th scope="col">User</th>
-              <th scope="col">Client key</th>
-              <th scope="col">Account</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Errors</th>
-              <th scope="col">Last activity</th>
-              <th scope="col">Expires</th>
-            </tr>
-          </thead>
-          <tbody>
-            {found.map((session) => (
-              <tr key={session.id} data-session={session.id}>
-                <th scope="row" data-label="Session">
-                  <code>{session.id}</code>
-                </th>
-                <td data-label="User">{session.userId ?? '—'}</td>
-                <td data-label="Client key">{session.apiKeyId ?? '—'}</td>
-                <td data-label="Account">{session.accountId ?? '—'}</td>
-                <td data-label="Requests">{session.requestCount}</td>
-                <td data-label="Errors">{session.errorCount}</td>
-                <td data-label="Last activity">{clockTime(new Date(session.lastActivityAt))}</td>
-                <td data-label="Expires">{clockTime(new Date(session.expiresAt))}</td>
+        <div class="table-scroll">
+          <table class="rows">
+            <caption>{found.length === 1 ? '1 session' : `${found.length} sessions`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">User</th>
+                <th scope="col">Client key</th>
+                <th scope="col">Account</th>
+                <th scope="col">Requests</th>
+                <th scope="col">Errors</th>
+                <th scope="col">Last activity</th>
+                <th scope="col">Expires</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {found.map((session) => (
+                <tr key={session.id} data-session={session.id}>
+                  <th scope="row" data-label="Session">
+                    <code>{session.id}</code>
+                  </th>
+                  <td data-label="User">{session.userId ?? '—'}</td>
+                  <td data-label="Client key">{session.apiKeyId ?? '—'}</td>
+                  <td data-label="Account">{session.accountId ?? '—'}</td>
+                  <td data-label="Requests">{session.requestCount}</td>
+                  <td data-label="Errors">{session.errorCount}</td>
+                  <td data-label="Last activity">{clockTime(new Date(session.lastActivityAt))}</td>
+                  <td data-label="Expires">{clockTime(new Date(session.expiresAt))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

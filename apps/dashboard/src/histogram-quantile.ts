@@ -1,0 +1,44 @@
+import type { HistogramBucket } from './prometheus-text.js';
+
+/**
+ * The observations between two readings of a cumulative histogram (`later` minus `earlier`, bound by bound);
+ * undefined when a count went down (the relay restarted) or the bounds differ.
+ */
+export function bucketsBetween(
+  earlier: readonly HistogramBucket[] | undefined,
+  later: readonly HistogramBucket[] | undefined,
+): HistogramBucket[] | undefined {
+  if (!later) return undefined;
+  if (!earlier) return [...later];
+  if (earlier.length !== later.length) return undefined;
+  const difference: HistogramBucket[] = [];
+  for (const [index, bucket] of later.entries()) {
+    const before = earlier[index] as HistogramBucket;
+    const count = bucket.count - before.count;
+    if (before.le !== bucket.le || count < 0) return undefined;
+    difference.push({ le: bucket.le, count });
+  }
+  return difference;
+}
+
+/**
+ * The `quantile` (0–1) of the observations in cumulative `buckets`, as Prometheus' `histogram_quantile` estimates
+ * it: linear within the bucket the rank falls in (the first bucket starts at 0), the highest finite bound when it
+ * falls in `+Inf`. Null without observations.
+ */
+export function histogramQuantile(quantile: number, buckets: readonly HistogramBucket[] | undefined): number | null {
+  const total = buckets?.at(-1)?.count ?? 0;
+  if (!buckets || total <= 0) return null;
+  const rank = quantile * total;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const bucket of buckets) {
+    if (bucket.count >= rank && bucket.count > lowerCount) {
+      if (bucket.le === Number.POSITIVE_INFINITY) return lowerBound;
+      return lowerBound + ((bucket.le - lowerBound) * (rank - lowerCount)) / (bucket.count - lowerCount);
+    }
+    if (bucket.le !== Number.POSITIVE_INFINITY) lowerBound = bucket.le;
+    lowerCount = bucket.count;
+  }
+  return lowerBound;
+}
