@@ -1,4 +1,35 @@
-/** One account as `GET /admin/stats` lists it (apps/relay `Account.toJSON`). */
+/** One standard API limit as the upstream last reported it (apps/relay `usage-windows.ts`). */
+export interface StandardLimitStats {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Epoch ms. */
+  readonly resetAt?: number;
+}
+
+/** One subscription window (`5h`, `7d`) as last reported. */
+export interface UnifiedWindowStats {
+  /** 0–1. */
+  readonly utilization?: number;
+  /** Epoch ms. */
+  readonly resetAt?: number;
+  readonly status?: 'allowed' | 'allowed_warning' | 'rejected';
+}
+
+/** The usage windows an account last reported. */
+export interface UsageWindowsStats {
+  /** Epoch ms of the answer they were read from. */
+  readonly observedAt: number;
+  readonly standard: Partial<Record<'requests' | 'tokens' | 'input-tokens' | 'output-tokens', StandardLimitStats>>;
+  readonly unified?: {
+    readonly status?: string;
+    readonly resetAt?: number;
+    readonly fiveHour?: UnifiedWindowStats;
+    readonly sevenDay?: UnifiedWindowStats;
+    readonly representativeClaim?: string;
+  };
+}
+
+/** One account as `GET /admin/accounts` and `GET /admin/stats` list it (apps/relay `Account.toJSON`). */
 export interface AccountStats {
   readonly id: string;
   readonly priority: number;
@@ -6,10 +37,19 @@ export interface AccountStats {
   readonly proxy?: string;
   readonly inFlight: number;
   readonly maxConcurrency: number;
+  /** Sessions bound to it (this relay process). */
+  readonly boundSessions?: number;
   /** 0 when not cooling down. */
   readonly coolingDownForMs: number;
+  /** Why it cools down (`rate-limited`, `backoff after failures`, `window five_hour used up`, …). */
+  readonly coolingReason?: string;
   /** The reason it was disabled, or false. */
   readonly disabled: string | false;
+  /** Its route's breaker is open in the connection pool. */
+  readonly routeOpen?: boolean;
+  /** The upstream warned about one of its windows. */
+  readonly warning?: boolean;
+  readonly windows?: UsageWindowsStats;
   readonly requests: number;
   readonly failures: number;
 }
