@@ -1,4 +1,7 @@
-import type { RelayStats, SessionStats } from './relay-stats.js';
+import type { CreateKeyBody } from './key-form.js';
+import { type KeyStats, keysOf } from './key-view.js';
+import type { AccountStats, RelayStats, SessionStats } from './relay-stats.js';
+import { type UsageGroup, type UsageRow, usageRowsOf } from './usage-rows.js';
 
 /** The admin API refused or failed a call; `status` 0 when the relay could not be reached. */
 export class AdminApiError extends Error {
@@ -14,6 +17,11 @@ export class AdminApiError extends Error {
   /** The token itself was refused (missing, wrong, or the admin API is off). */
   get refusedToken(): boolean {
     return this.status === 401 || this.status === 403;
+  }
+
+  /** The relay has no such route (an older relay, or a feature it was built without). */
+  get notThere(): boolean {
+    return this.status === 404;
   }
 }
 
@@ -34,8 +42,32 @@ export class AdminClient {
     return answer.data;
   }
 
+  async accounts(): Promise<AccountStats[]> {
+    return (await this.#json<{ data: AccountStats[] }>('GET', '/admin/accounts')).data;
+  }
+
   enableAccount(id: string): Promise<unknown> {
     return this.#json('POST', `/admin/accounts/${encodeURIComponent(id)}/enable`);
+  }
+
+  async keys(): Promise<KeyStats[]> {
+    return keysOf(await this.#json<unknown>('GET', '/admin/keys'));
+  }
+
+  /** Creates a key; the answer carries the key itself, shown once. */
+  createKey(body: CreateKeyBody): Promise<{ id: string; key: string }> {
+    return this.#json('POST', '/admin/keys', body);
+  }
+
+  revokeKey(id: string): Promise<unknown> {
+    return this.#json('DELETE', `/admin/keys/${encodeURIComponent(id)}`);
+  }
+
+  /** Ledger rows from `from` to `to` (UTC days, `YYYY-MM-DD`), grouped. */
+  async usage(query: { groupBy: UsageGroup; from: string; to: string; keyId?: string }): Promise<UsageRow[]> {
+    const parameters = new URLSearchParams({ groupBy: query.groupBy, from: query.from, to: query.to });
+    if (query.keyId) parameters.set('keyId', query.keyId);
+    return usageRowsOf(await this.#json<unknown>('GET', `/admin/usage?${parameters}`), query.groupBy);
   }
 
   /** The Prometheus exposition: the only place the relay reports token counts today. */
@@ -44,17 +76,21 @@ export class AdminClient {
     return response.text();
   }
 
-  async #json<T>(method: string, path: string): Promise<T> {
-    const response = await this.#fetch(method, path);
-    return (await response.json()) as T;
+  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.#fetch(method, path, body);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  async #fetch(method: string, path: string): Promise<Response> {
+  async #fetch(method: string, path: string, body?: unknown): Promise<Response> {
     let response: Response;
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
       response = await fetch(path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         credentials: 'omit',
         cache: 'no-store',
       });

@@ -1,6 +1,7 @@
 import type { AdminClient } from './admin-client.js';
 import { AlertsBanner } from './components/alerts-banner.js';
 import { AccountsPage } from './pages/accounts.js';
+import { KeysPage } from './pages/keys.js';
 import { OverviewPage } from './pages/overview.js';
 import { SessionsPage } from './pages/sessions.js';
 import { pages, useHashPage } from './use-hash-page.js';
@@ -37,7 +38,8 @@ export function Console({ client, onSignOut }: { client: AdminClient; onSignOut:
         )}
         <AlertsBanner alerts={polled.stats?.alerts ?? []} />
         {page === 'overview' && <OverviewPage polled={polled} />}
-        {page === 'accounts' && <AccountsPage client={client} polled={polled} />}
+        {page === 'accounts' && <AccountsPage client={client} onRefused={onSignOut} />}
+        {page === 'keys' && <KeysPage client={client} onRefused={onSignOut} />}
         {page === 'sessions' && <SessionsPage client={client} />}
       </main>
     </div>

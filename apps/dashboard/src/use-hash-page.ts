@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 export const pages = [
   { id: 'overview', title: 'Overview' },
   { id: 'accounts', title: 'Accounts' },
+  { id: 'keys', title: 'Keys' },
   { id: 'sessions', title: 'Sessions' },
 ] as const;
 

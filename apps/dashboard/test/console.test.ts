@@ -1,5 +1,5 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postMessage } from '../../relay/test/api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../../relay/test/relay-process.js';
@@ -21,7 +21,8 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
   let sent: Array<{ url: string; authorization: string | undefined }>;
 
   beforeAll(async () => {
-    mock = await createMockAnthropic({ deltas: 4 });
+    // Every answer's first byte waits 300 ms, so that the time to first byte the console shows has a known floor.
+    mock = await createMockAnthropic({ deltas: 4, latencyMs: 300 });
     relay = await startRelayProcess({
       upstream: { baseUrl: mock.url, maxAttempts: 3 },
       admin: { token: adminToken },
@@ -33,6 +34,7 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
 
   beforeEach(async () => {
     mock.clearFaults();
+    mock.clearResponseHeaders();
     for (const id of accountIds) {
       const response = await fetch(`${relay.url}/admin/accounts/${id}/enable`, {
         method: 'POST',
@@ -45,7 +47,11 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     pageErrors = [];
     sent = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
+      if (message.type() !== 'error') return;
+      // Until the keys API and usage ledger of issue 14 are on main the relay answers 404 there: the console says so.
+      const url = new URL(message.location().url || 'http://x/');
+      if (/status of 404/.test(message.text()) && ['/admin/usage', '/admin/keys'].includes(url.pathname)) return;
+      pageErrors.push(`${message.text()} ${message.location().url}`);
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('request', (request) => sent.push({ url: request.url(), authorization: request.headers().authorization }));
@@ -72,6 +78,9 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     await page.locator('tr[data-account]').first().waitFor();
   };
   const row = (id: string) => page.locator(`tr[data-account="${id}"]`);
+  /** What a usage bar says (its accessible name: label, figures, reset). */
+  const meterText = (scope: Locator, id: string) =>
+    scope.locator(`[data-meter="${id}"] meter`).getAttribute('aria-label');
   const storedToken = () => page.evaluate(() => sessionStorage.getItem('relay.adminToken'));
 
   it('signs in with the admin token and lists every configured account as usable', async () => {
@@ -115,11 +124,47 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
 
     await page.locator('tr[data-account="a"][data-state="cooling-down"]').waitFor({ timeout: 5000 });
     expect(await row('a').locator('td[data-label="State"]').textContent()).toMatch(
-      /cooling down until \d\d:\d\d:\d\d \((59|60) s\)/,
+      /cooling down until \d\d:\d\d:\d\d \((59|60) s\) — rate-limited/,
     );
     expect(await row('a').locator('td[data-label="Failures"]').textContent()).toBe('1');
     expect(await row('b').getAttribute('data-state')).toBe('usable');
+    // The 429 carried exhausted windows that reset when the cool-down ends; b answered, so the session is bound there.
+    expect(await meterText(row('a'), 'requests')).toMatch(
+      /^Requests\/min: 4,000 of 4,000 used \(used up\), resets in (5\d|60) s$/,
+    );
+    expect(await meterText(row('b'), 'requests')).toMatch(/^Requests\/min: \d of 4,000 used, resets in \d+ s$/);
+    expect(Number(await row('b').locator('td[data-label="Bound sessions"]').textContent())).toBeGreaterThanOrEqual(1);
     await saveScreenshot(page, 'account-cooling-down');
+  });
+
+  it("shows an account's subscription windows with their use and reset countdown", async () => {
+    await openAccounts();
+    const resetSeconds = Math.floor(Date.now() / 1000) + 2 * 3600 + 30 * 60;
+    mock.setResponseHeaders(
+      {
+        'anthropic-ratelimit-unified-status': 'allowed_warning',
+        'anthropic-ratelimit-unified-5h-utilization': '0.97',
+        'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+        'anthropic-ratelimit-unified-5h-reset': String(resetSeconds),
+        'anthropic-ratelimit-unified-7d-utilization': '0.4',
+        'anthropic-ratelimit-unified-7d-status': 'allowed',
+        'anthropic-ratelimit-unified-7d-reset': String(resetSeconds + 3 * 86_400),
+      },
+      { apiKey: keys.a },
+    );
+    expect((await postMessage(relay, { sessionId: crypto.randomUUID() })).status).toBe(200);
+
+    const fiveHour = row('a').locator('[data-meter="five_hour"] meter');
+    await fiveHour.waitFor({ timeout: 5000 });
+    expect(await meterText(row('a'), 'five_hour')).toMatch(
+      /^5-hour window: 97 % used \(warned\), resets in 2 h (29|30) min$/,
+    );
+    expect(await fiveHour.getAttribute('value')).toBe('0.97');
+    expect(await meterText(row('a'), 'seven_day')).toMatch(/^7-day window: 40 % used, resets in 3 d 0[23] h$/);
+    expect(await row('a').locator('td[data-label="State"]').textContent()).toContain(
+      'usable (the upstream warned about a window)',
+    );
+    await saveScreenshot(page, 'account-windows');
   });
 
   it('re-enables an account the upstream disabled', async () => {
@@ -157,7 +202,15 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     }
     expect(Number(await requestsPerSecond.textContent())).toBeGreaterThan(0);
     expect(Number(await tokensPerSecond.textContent())).toBeGreaterThan(0);
-    expect(await page.locator('[data-figure] canvas').count()).toBe(3);
+    // The mock holds every first byte 300 ms: the histogram's estimate cannot be below its 250 ms bucket bound.
+    const milliseconds = async (name: string) => {
+      const text = (await page.locator(`[data-figure="ttfb"] output[data-value="${name}"]`).textContent()) ?? '';
+      expect(text).toMatch(/^\d+ ms$/);
+      return Number.parseInt(text, 10);
+    };
+    expect(await milliseconds('p50')).toBeGreaterThanOrEqual(250);
+    expect(await milliseconds('p99')).toBeGreaterThanOrEqual(await milliseconds('p50'));
+    expect(await page.locator('[data-figure] canvas').count()).toBe(5);
     await saveScreenshot(page, 'overview');
 
     await page.getByRole('link', { name: 'Sessions' }).click();
@@ -173,10 +226,89 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
 
   it('stays readable in a narrow window', async () => {
     await page.setViewportSize({ width: 380, height: 800 });
+    // Some traffic first, so that the rows carry their usage windows.
+    expect((await postMessage(relay, { sessionId: crypto.randomUUID() })).status).toBe(200);
     await openAccounts();
+    await row('a').locator('[data-meter="requests"]').waitFor();
     const box = await row('a').boundingBox();
     expect(box?.width).toBeLessThanOrEqual(380);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(380);
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBeLessThanOrEqual(380);
     await saveScreenshot(page, 'accounts-narrow');
+    for (const name of ['Overview', 'Keys', 'Sessions']) {
+      await page.getByRole('link', { name }).click();
+      await page.getByRole('heading', { level: 2, name }).waitFor();
+      expect(await pageWidth()).toBeLessThanOrEqual(380);
+      await saveScreenshot(page, `${name.toLowerCase()}-narrow`);
+    }
   });
+
+  it('can be used from the keyboard alone, with every control labelled and focus visible', async () => {
+    await page.goto(`${relay.url}/dashboard`);
+    expect(await unlabelledControls()).toEqual([]);
+    await tabTo('Admin token');
+    await page.keyboard.type(adminToken);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+    expect(await unlabelledControls()).toEqual([]);
+
+    mock.fault({ kind: 'status', status: 401 }, { apiKey: keys.a });
+    expect((await postMessage(relay, { sessionId: crypto.randomUUID() })).status).toBe(200);
+    mock.clearFaults();
+    await tabTo('Accounts');
+    await page.keyboard.press('Enter');
+    await page.locator('tr[data-account="a"][data-state="disabled"]').waitFor({ timeout: 5000 });
+    expect(await unlabelledControls()).toEqual([]);
+    await tabTo('Re-enable account a');
+    expect(await focusOutline()).not.toBe('none');
+    await saveScreenshot(page, 'keyboard-focus');
+    await page.keyboard.press('Enter');
+    await page.locator('tr[data-account="a"][data-state="usable"]').waitFor({ timeout: 5000 });
+
+    for (const name of ['Keys', 'Sessions', 'Overview']) {
+      await tabTo(name);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 2, name }).waitFor();
+      expect(await unlabelledControls()).toEqual([]);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** Presses Tab until the focused element's accessible name is `name` (at most 40 times). */
+  const tabTo = async (name: string) => {
+    for (let presses = 0; presses < 40; presses += 1) {
+      await page.keyboard.press('Tab');
+      if ((await focusedName()) === name) return;
+    }
+    throw new Error(`Tab never reached "${name}"; last focused: "${await focusedName()}"`);
+  };
+  const focusedName = () =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element) return '';
+      const labels = (element as HTMLInputElement).labels;
+      return (
+        element.getAttribute('aria-label') ??
+        (labels && labels.length > 0 ? labels[0]?.textContent : element.textContent) ??
+        ''
+      ).trim();
+    });
+  const focusOutline = () =>
+    page.evaluate(() => (document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : 'none'));
+  /** The interactive elements (and bars) with no accessible name: a label, aria-label(ledby) or their own text. */
+  const unlabelledControls = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('a[href], button, input, select, textarea, meter, [tabindex]')]
+        .filter((element) => {
+          const labelledBy = (element.getAttribute('aria-labelledby') ?? '')
+            .split(/\s+/)
+            .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+            .join('');
+          const labels = (element as HTMLInputElement).labels;
+          const labelText = labels ? [...labels].map((label) => label.textContent ?? '').join('') : '';
+          const ownText = element.tagName === 'BUTTON' || element.tagName === 'A' ? (element.textContent ?? '') : '';
+          return `${element.getAttribute('aria-label') ?? ''}${labelledBy}${labelText}${ownText}`.trim() === '';
+        })
+        .map((element) => element.outerHTML.slice(0, 120)),
+    );
 });

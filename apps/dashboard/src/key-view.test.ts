@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { epochMs, type KeyStats, keysOf, limitBars } from './key-view.js';
+
+describe('limitBars', () => {
+  it.each<[string, KeyStats, ReturnType<typeof limitBars>]>([
+    ['no limits', { id: 'a' }, []],
+    [
+      'rates and concurrency with their use',
+      {
+        id: 'a',
+        limits: { requestsPerMinute: 60, tokensPerMinute: 200_000, concurrency: 4 },
+        usage: { requestsPerMinute: 12, tokensPerMinute: 1500, concurrency: 1 },
+      },
+      [
+        {
+          id: 'requestsPerMinute',
+          label: 'Requests/min',
+          limit: 60,
+          used: 12,
+          detail: '12 of 60',
+          resetsAt: undefined,
+        },
+        {
+          id: 'tokensPerMinute',
+          label: 'Tokens/min',
+          limit: 200_000,
+          used: 1500,
+          detail: '1,500 of 200,000',
+          resetsAt: undefined,
+        },
+        { id: 'concurrency', label: 'In flight', limit: 4, used: 1, detail: '1 of 4', resetsAt: undefined },
+      ],
+    ],
+    [
+      'a limit whose use the relay did not report',
+      { id: 'a', limits: { requestsPerMinute: 60 } },
+      [
+        {
+          id: 'requestsPerMinute',
+          label: 'Requests/min',
+          limit: 60,
+          used: undefined,
+          detail: 'limit 60, use not reported',
+          resetsAt: undefined,
+        },
+      ],
+    ],
+    [
+      'budgets matched by window, spend in micro-dollars or dollars',
+      {
+        id: 'a',
+        limits: {
+          budgets: [
+            { usd: 20, window: 'day' },
+            { usd: 5, window: '5h' },
+          ],
+        },
+        usage: {
+          budgets: [
+            { window: '5h', usd: 5, spentUsd: 1.25 },
+            { window: 'day', usd: 20, spentMicroUsd: 12_300, resetAt: '2026-12-02T00:00:00.000Z' },
+          ],
+        },
+      },
+      [
+        {
+          id: 'budget-0',
+          label: 'Budget today (UTC)',
+          limit: 20,
+          used: 0.0123,
+          detail: '$0.01 of $20.00',
+          resetsAt: Date.UTC(2026, 11, 2),
+        },
+        {
+          id: 'budget-1',
+          label: 'Budget per 5h',
+          limit: 5,
+          used: 1.25,
+          detail: '$1.25 of $5.00',
+          resetsAt: undefined,
+        },
+      ],
+    ],
+  ])('%s', (_name, key, expected) => {
+    expect(limitBars(key)).toEqual(expected);
+  });
+});
+
+describe('keysOf and epochMs', () => {
+  it('reads a list answer, leaving out entries without an id', () => {
+    expect(keysOf({ data: [{ id: 'a' }, { name: 'b' }, null] })).toEqual([{ id: 'a' }]);
+    expect(keysOf([{ id: 'c' }])).toEqual([{ id: 'c' }]);
+    expect(keysOf({ error: {} })).toEqual([]);
+  });
+
+  it.each([
+    [1000, 1000],
+    ['1970-01-01T00:00:01.000Z', 1000],
+    ['soon', undefined],
+    [null, undefined],
+  ])('%s is %s', (value, expected) => {
+    expect(epochMs(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,131 @@
+import { countText, usdText } from './format.js';
+
+/**
+ * A client key as `GET /admin/keys` lists it (issue 14: "limits, current usage against each, last used"). The
+ * shape the console reads: the key's definition as `POST /admin/keys` took it, plus `usage` with the same names
+ * as `limits` (requests and tokens in the current minute, requests in flight, each budget's spend) and
+ * `lastUsedAt`. Times are epoch ms or ISO 8601.
+ */
+export interface KeyStats {
+  readonly id: string;
+  readonly userId?: string;
+  readonly models?: readonly string[];
+  readonly expiresAt?: number | string;
+  readonly lastUsedAt?: number | string | null;
+  /** `config` (the config file), `state` (generated into the state file) or `store` (created at runtime). */
+  readonly source?: string;
+  readonly limits?: {
+    readonly requestsPerMinute?: number;
+    readonly tokensPerMinute?: number;
+    readonly concurrency?: number;
+    readonly budgets?: ReadonlyArray<{ readonly usd: number; readonly window: string }>;
+  };
+  readonly usage?: {
+    readonly requestsPerMinute?: number;
+    readonly tokensPerMinute?: number;
+    readonly concurrency?: number;
+    readonly budgets?: ReadonlyArray<{
+      readonly window?: string;
+      readonly usd?: number;
+      readonly spentUsd?: number;
+      readonly spentMicroUsd?: number;
+      /** When the window's spend starts afresh (epoch ms or ISO 8601). */
+      readonly resetAt?: number | string;
+    }>;
+  };
+}
+
+/** One limit or budget of a key, with what is used of it (undefined when the relay did not say). */
+export interface LimitBar {
+  readonly id: string;
+  readonly label: string;
+  readonly limit: number;
+  readonly used: number | undefined;
+  /** `12 of 60`, `$0.0123 of $20.00`; `limit 60, use not reported`. */
+  readonly detail: string;
+  readonly resetsAt: number | undefined;
+}
+
+const rateLimits = [
+  ['requestsPerMinute', 'Requests/min'],
+  ['tokensPerMinute', 'Tokens/min'],
+  ['concurrency', 'In flight'],
+] as const;
+
+const windowTitles: Record<string, string> = {
+  day: 'today (UTC)',
+  week: 'this week',
+  month: 'this month',
+  total: 'in total',
+};
+
+/** A key's limits and budgets as bars, in the order the create form has them. */
+export function limitBars(key: KeyStats): LimitBar[] {
+  const bars: LimitBar[] = [];
+  for (const [name, label] of rateLimits) {
+    const limit = key.limits?.[name];
+    if (limit === undefined) continue;
+    const used = numberOf(key.usage?.[name]);
+    bars.push({
+      id: name,
+      label,
+      limit,
+      used,
+      detail:
+        used === undefined
+          ? `limit ${countText(limit)}, use not reported`
+          : `${countText(used)} of ${countText(limit)}`,
+      resetsAt: undefined,
+    });
+  }
+  for (const [index, budget] of (key.limits?.budgets ?? []).entries()) {
+    const spend =
+      key.usage?.budgets?.find((entry) => entry.window === budget.window && (entry.usd ?? budget.usd) === budget.usd) ??
+      key.usage?.budgets?.[index];
+    const used =
+      numberOf(spend?.spentMicroUsd) !== undefined
+        ? (spend?.spentMicroUsd as number) / 1_000_000
+        : numberOf(spend?.spentUsd);
+    const label = `Budget ${windowTitles[budget.window] ?? `per ${budget.window}`}`;
+    bars.push({
+      id: `budget-${index}`,
+      label,
+      limit: budget.usd,
+      used,
+      detail:
+        used === undefined
+          ? `limit ${usdText(budget.usd)}, use not reported`
+          : `${usdText(used)} of ${usdText(budget.usd)}`,
+      resetsAt: epochMs(spend?.resetAt),
+    });
+  }
+  return bars;
+}
+
+/** Epoch ms of a time given as epoch ms or ISO 8601; undefined for anything else. */
+export function epochMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/** The keys of a list answer (`{ data: [...] }` or a bare array), those without an id left out. */
+export function keysOf(answer: unknown): KeyStats[] {
+  const list = Array.isArray(answer)
+    ? answer
+    : typeof answer === 'object' && answer !== null
+      ? (answer as { data?: unknown }).data
+      : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (entry): entry is KeyStats =>
+      typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string',
+  );
+}
+
+function numberOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
