@@ -1,7 +1,7 @@
 import type { CreateKeyBody } from './key-form.js';
 import { type KeyStats, keysOf } from './key-view.js';
 import type { AccountStats, RelayStats, SessionStats } from './relay-stats.js';
-import { type UsageGroup, type UsageRow, usageRowsOf } from './usage-rows.js';
+import { type UsageDimension, type UsageRow, usageRowsOf } from './usage-rows.js';
 
 /** The admin API refused or failed a call; `status` 0 when the relay could not be reached. */
 export class AdminApiError extends Error {
@@ -54,6 +54,11 @@ export class AdminClient {
     return keysOf(await this.#json<unknown>('GET', '/admin/keys'));
   }
 
+  /** One key, with the limiter's view of its use against each limit when the relay has one. */
+  key(id: string): Promise<KeyStats> {
+    return this.#json('GET', `/admin/keys/${encodeURIComponent(id)}`);
+  }
+
   /** Creates a key; the answer carries the key itself, shown once. */
   createKey(body: CreateKeyBody): Promise<{ id: string; key: string }> {
     return this.#json('POST', '/admin/keys', body);
@@ -63,11 +68,10 @@ export class AdminClient {
     return this.#json('DELETE', `/admin/keys/${encodeURIComponent(id)}`);
   }
 
-  /** Ledger rows from `from` to `to` (UTC days, `YYYY-MM-DD`), grouped. */
-  async usage(query: { groupBy: UsageGroup; from: string; to: string; keyId?: string }): Promise<UsageRow[]> {
-    const parameters = new URLSearchParams({ groupBy: query.groupBy, from: query.from, to: query.to });
-    if (query.keyId) parameters.set('keyId', query.keyId);
-    return usageRowsOf(await this.#json<unknown>('GET', `/admin/usage?${parameters}`), query.groupBy);
+  /** Ledger rows from `from` to `to` (UTC days, `YYYY-MM-DD`, inclusive), grouped by `groupBy`. */
+  async usage(query: { groupBy: readonly UsageDimension[]; from: string; to: string }): Promise<UsageRow[]> {
+    const parameters = new URLSearchParams({ groupBy: query.groupBy.join(','), from: query.from, to: query.to });
+    return usageRowsOf(await this.#json<unknown>('GET', `/admin/usage?${parameters}`));
   }
 
   /** The Prometheus exposition: the only place the relay reports token counts today. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countText, durationText, secondsText, shortCountText, usdText } from './format.js';
+import { clockTime, countText, dateTimeText, durationText, secondsText, shortCountText, usdText } from './format.js';
 
 describe('durationText', () => {
   it.each([
@@ -24,6 +24,9 @@ describe('usdText', () => {
     [0.000123, '$0.0001'],
     [0.0099, '$0.0099'],
     [0.01, '$0.01'],
+    [0.012345, '$0.0123'],
+    [0.5, '$0.50'],
+    [0.125, '$0.125'],
     [12.345, '$12.35'],
   ])('%d is %s', (usd, expected) => {
     expect(usdText(usd)).toBe(expected);
@@ -56,5 +59,13 @@ describe('shortCountText', () => {
     [2_400_000, '2.4M'],
   ])('%d is %s', (count, expected) => {
     expect(shortCountText(count)).toBe(expected);
+  });
+});
+
+describe('dateTimeText', () => {
+  it('is the clock time today, else the date too', () => {
+    const now = new Date(2026, 11, 1, 12, 0, 0).getTime();
+    expect(dateTimeText(now - 60_000, now)).toBe(clockTime(new Date(now - 60_000)));
+    expect(dateTimeText(new Date(2026, 11, 24, 9, 30).getTime(), now)).toBe('24 Dec 2026, 09:30');
   });
 });

@@ -3,6 +3,13 @@ export function clockTime(date: Date): string {
   return date.toLocaleTimeString('en-GB', { hour12: false });
 }
 
+/** HH:MM:SS when `epochMs` is on the browser's today, else the date and time. */
+export function dateTimeText(epochMs: number, now: number): string {
+  const date = new Date(epochMs);
+  if (date.toDateString() === new Date(now).toDateString()) return clockTime(date);
+  return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', hour12: false });
+}
+
 /** A span as people say it, rounded up to the unit shown: `42 s`, `3 min 05 s`, `4 h 05 min`, `2 d 03 h`. */
 export function durationText(milliseconds: number): string {
   const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
@@ -14,10 +21,13 @@ export function durationText(milliseconds: number): string {
   return `${Math.floor(hours / 24)} d ${pad(hours % 24)} h`;
 }
 
-/** Dollars: cents from a cent up, else four decimals (a small request costs a fraction of a cent). */
+/** Dollars: cents from a dollar up, else to a hundredth of a cent (a request costs a fraction of one). */
 export function usdText(usd: number): string {
-  if (usd === 0) return '$0.00';
-  return Math.abs(usd) >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
+  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  return `$${usd
+    .toFixed(4)
+    .replace(/(\.\d\d\d?)0+$/, '$1')
+    .replace(/(\.\d\d)0$/, '$1')}`;
 }
 
 /** Seconds as ms below 10 s (`375 ms`), else seconds (`12.5 s`); `—` when unknown. */

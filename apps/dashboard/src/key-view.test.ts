@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { epochMs, type KeyStats, keysOf, limitBars } from './key-view.js';
 
+const now = Date.UTC(2026, 11, 1, 12);
+
 describe('limitBars', () => {
   it.each<[string, KeyStats, ReturnType<typeof limitBars>]>([
     ['no limits', { id: 'a' }, []],
@@ -68,7 +70,7 @@ describe('limitBars', () => {
           label: 'Budget today (UTC)',
           limit: 20,
           used: 0.0123,
-          detail: '$0.01 of $20.00',
+          detail: '$0.0123 of $20.00',
           resetsAt: Date.UTC(2026, 11, 2),
         },
         {
@@ -81,8 +83,38 @@ describe('limitBars', () => {
         },
       ],
     ],
+    [
+      "without the relay's view: calendar budgets from the ledger, the rest not reported",
+      {
+        id: 'a',
+        limits: {
+          budgets: [
+            { usd: 20, window: 'day' },
+            { usd: 100, window: 'total' },
+          ],
+        },
+      },
+      [
+        {
+          id: 'budget-0',
+          label: 'Budget today (UTC)',
+          limit: 20,
+          used: undefined,
+          detail: 'limit $20.00, use not reported',
+          resetsAt: Date.UTC(2026, 11, 2),
+        },
+        {
+          id: 'budget-1',
+          label: 'Budget in total',
+          limit: 100,
+          used: undefined,
+          detail: 'limit $100.00, use not reported',
+          resetsAt: undefined,
+        },
+      ],
+    ],
   ])('%s', (_name, key, expected) => {
-    expect(limitBars(key)).toEqual(expected);
+    expect(limitBars(key, undefined, now)).toEqual(expected);
   });
 });
 
@@ -100,5 +132,33 @@ describe('keysOf and epochMs', () => {
     [null, undefined],
   ])('%s is %s', (value, expected) => {
     expect(epochMs(value)).toBe(expected);
+  });
+});
+
+describe('limitBars with ledger rows', () => {
+  it("sums the key's rows since its calendar window began", () => {
+    const noTokens = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
+    const rows = [
+      { keyId: 'a', day: '2026-12-01', requests: 2, tokens: noTokens, costMicroUsd: 12_345 },
+      { keyId: 'a', day: '2026-11-30', requests: 1, tokens: noTokens, costMicroUsd: 1_000_000 },
+      { keyId: 'b', day: '2026-12-01', requests: 1, tokens: noTokens, costMicroUsd: 7 },
+    ];
+    const bars = limitBars(
+      {
+        id: 'a',
+        limits: {
+          budgets: [
+            { usd: 5, window: 'day' },
+            { usd: 50, window: 'month' },
+          ],
+        },
+      },
+      rows,
+      now,
+    );
+    expect(bars.map((bar) => [bar.used, bar.detail])).toEqual([
+      [0.012345, '$0.0123 of $5.00'],
+      [0.012345, '$0.0123 of $50.00'],
+    ]);
   });
 });

@@ -1,25 +1,30 @@
+import { calendarSpan, ledgerSpendMicroUsd } from './budget-spend.js';
 import { countText, usdText } from './format.js';
+import type { UsageRow } from './usage-rows.js';
 
 /**
- * A client key as `GET /admin/keys` lists it (issue 14: "limits, current usage against each, last used"). The
- * shape the console reads: the key's definition as `POST /admin/keys` took it, plus `usage` with the same names
- * as `limits` (requests and tokens in the current minute, requests in flight, each budget's spend) and
- * `lastUsedAt`. Times are epoch ms or ISO 8601.
+ * A client key as the admin keys API shows it (`GET /admin/keys`, `GET /admin/keys/:id`; apps/relay `KeyView`):
+ * never the key, never its hash; times ISO 8601. `usage` (the limiter's view of the use against each limit) comes
+ * only with `GET /admin/keys/:id`, and only from a relay whose limiter reports it; the console reads it with the
+ * names of `limits` — requests and tokens in the current minute, requests in flight, each budget's spend.
  */
 export interface KeyStats {
   readonly id: string;
+  /** `store`: created at runtime, revocable here; `config`, `state`: read-only here. */
+  readonly source?: string;
   readonly userId?: string;
   readonly models?: readonly string[];
   readonly expiresAt?: number | string;
-  readonly lastUsedAt?: number | string | null;
-  /** `config` (the config file), `state` (generated into the state file) or `store` (created at runtime). */
-  readonly source?: string;
+  readonly expired?: boolean;
   readonly limits?: {
     readonly requestsPerMinute?: number;
     readonly tokensPerMinute?: number;
     readonly concurrency?: number;
     readonly budgets?: ReadonlyArray<{ readonly usd: number; readonly window: string }>;
   };
+  readonly maxConcurrency?: number;
+  readonly createdAt?: number | string;
+  readonly lastUsedAt?: number | string | null;
   readonly usage?: {
     readonly requestsPerMinute?: number;
     readonly tokensPerMinute?: number;
@@ -59,8 +64,12 @@ const windowTitles: Record<string, string> = {
   total: 'in total',
 };
 
-/** A key's limits and budgets as bars, in the order the create form has them. */
-export function limitBars(key: KeyStats): LimitBar[] {
+/**
+ * A key's limits and budgets as bars, in the order the create form has them. A budget's spend is the relay's
+ * (`usage`) when it reports it, else, for a calendar window, the sum of the key's ledger rows (by day) since the
+ * window began; a rate's use only the relay can tell.
+ */
+export function limitBars(key: KeyStats, ledgerRows: readonly UsageRow[] | undefined, now: number): LimitBar[] {
   const bars: LimitBar[] = [];
   for (const [name, label] of rateLimits) {
     const limit = key.limits?.[name];
@@ -82,21 +91,22 @@ export function limitBars(key: KeyStats): LimitBar[] {
     const spend =
       key.usage?.budgets?.find((entry) => entry.window === budget.window && (entry.usd ?? budget.usd) === budget.usd) ??
       key.usage?.budgets?.[index];
-    const used =
+    const reported =
       numberOf(spend?.spentMicroUsd) !== undefined
         ? (spend?.spentMicroUsd as number) / 1_000_000
         : numberOf(spend?.spentUsd);
-    const label = `Budget ${windowTitles[budget.window] ?? `per ${budget.window}`}`;
+    const fromLedger = ledgerRows ? ledgerSpendMicroUsd(ledgerRows, key.id, budget.window, now) : undefined;
+    const used = reported ?? (fromLedger === undefined ? undefined : fromLedger / 1_000_000);
     bars.push({
       id: `budget-${index}`,
-      label,
+      label: `Budget ${windowTitles[budget.window] ?? `per ${budget.window}`}`,
       limit: budget.usd,
       used,
       detail:
         used === undefined
           ? `limit ${usdText(budget.usd)}, use not reported`
           : `${usdText(used)} of ${usdText(budget.usd)}`,
-      resetsAt: epochMs(spend?.resetAt),
+      resetsAt: epochMs(spend?.resetAt) ?? calendarSpan(budget.window, now)?.endsAt,
     });
   }
   return bars;

@@ -1,56 +1,76 @@
 import { describe, expect, it } from 'vitest';
-import { totalCostUsd, usageByGroup, usageRowsOf, utcDay } from './usage-rows.js';
+import { totalCostUsd, usageBy, usageRowsOf, utcDay } from './usage-rows.js';
 
 const noTokens = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
+const row = (values: Record<string, unknown>) => ({
+  requests: 0,
+  incomplete: 0,
+  tokens: noTokens,
+  costMicroUsd: 0,
+  costUsd: 0,
+  ...values,
+});
 
 describe('usageRowsOf', () => {
   it.each([
     [
-      'ledger counters at the top, cost in micro-dollars',
-      { data: [{ keyId: 'alice', requests: 3, input: 10, output: 20, cacheRead: 1, costMicroUsd: 1500 }] },
-      'key' as const,
-      [{ group: 'alice', requests: 3, tokens: { ...noTokens, input: 10, output: 20, cacheRead: 1 }, costUsd: 0.0015 }],
+      "the relay's rows: group values, counts, exact cost in micro-dollars",
+      {
+        from: '2026-12-01',
+        to: '2026-12-01',
+        groupBy: ['key', 'day'],
+        rows: [
+          row({
+            keyId: 'alice',
+            day: '2026-12-01',
+            requests: 3,
+            tokens: { ...noTokens, input: 10, output: 20, cacheRead: 1 },
+            costMicroUsd: 1500,
+            costUsd: 0.0015,
+          }),
+        ],
+        total: row({}),
+      },
+      [
+        {
+          keyId: 'alice',
+          day: '2026-12-01',
+          requests: 3,
+          tokens: { ...noTokens, input: 10, output: 20, cacheRead: 1 },
+          costMicroUsd: 1500,
+        },
+      ],
     ],
     [
-      'counters nested, cost in dollars, a bare array',
-      [{ day: '2026-12-01', counters: { requests: 2, cacheWrite1h: 7 }, costUsd: 0.5 }],
-      'day' as const,
-      [{ group: '2026-12-01', requests: 2, tokens: { ...noTokens, cacheWrite1h: 7 }, costUsd: 0.5 }],
+      'cost in dollars only; rows of another shape count as nothing',
+      { rows: [{ model: 'claude-x', requests: 1, tokens: { output: 4 }, costUsd: 0.25 }, 'junk', null] },
+      [{ model: 'claude-x', requests: 1, tokens: { ...noTokens, output: 4 }, costMicroUsd: 250_000 }],
     ],
-    [
-      'tokens nested, cost among them; rows of another shape are skipped',
-      { rows: [{ model: 'claude-x', requests: 1, tokens: { output: 4, costMicroUsd: 2 } }, 'junk', null] },
-      'model' as const,
-      [{ group: 'claude-x', requests: 1, tokens: { ...noTokens, output: 4 }, costUsd: 0.000002 }],
-    ],
-    ['not a usage answer', { error: 'x' }, 'key' as const, []],
-  ])('%s', (_name, answer, groupBy, expected) => {
-    expect(usageRowsOf(answer, groupBy)).toEqual(expected);
+    ['not a usage answer', { error: 'x' }, []],
+    ['a bare list is not the answer', [row({ keyId: 'a' })], []],
+  ])('%s', (_name, answer, expected) => {
+    expect(usageRowsOf(answer)).toEqual(expected);
   });
 });
 
-describe('usageByGroup and totalCostUsd', () => {
-  const rows = usageRowsOf(
-    {
-      data: [
-        { keyId: 'alice', requests: 1, input: 5, costMicroUsd: 100 },
-        { keyId: 'bob', requests: 2, costMicroUsd: 50 },
-        { keyId: 'alice', requests: 3, input: 1, costMicroUsd: 200 },
-      ],
-    },
-    'key',
-  );
+describe('usageBy and totalCostUsd', () => {
+  const rows = usageRowsOf({
+    rows: [
+      row({ keyId: 'alice', day: '2026-12-01', requests: 1, tokens: { ...noTokens, input: 5 }, costMicroUsd: 100 }),
+      row({ keyId: 'bob', day: '2026-12-01', requests: 2, costMicroUsd: 50 }),
+      row({ keyId: 'alice', day: '2026-12-02', requests: 3, tokens: { ...noTokens, input: 1 }, costMicroUsd: 200 }),
+    ],
+  });
 
-  it('adds up the rows of one group', () => {
-    const alice = usageByGroup(rows).get('alice');
-    expect(alice?.requests).toBe(4);
-    expect(alice?.tokens.input).toBe(6);
-    expect(alice?.costUsd).toBeCloseTo(0.0003, 12);
-    expect(usageByGroup(rows).get('bob')?.requests).toBe(2);
+  it('adds up the rows of each key', () => {
+    const alice = usageBy(rows, 'keyId').get('alice');
+    expect(alice).toEqual({ keyId: 'alice', requests: 4, tokens: { ...noTokens, input: 6 }, costMicroUsd: 300 });
+    expect(usageBy(rows, 'keyId').get('bob')?.requests).toBe(2);
+    expect([...usageBy(rows, 'day').keys()]).toEqual(['2026-12-01', '2026-12-02']);
   });
 
   it('totals the cost', () => {
-    expect(totalCostUsd(rows)).toBeCloseTo(0.00035, 12);
+    expect(totalCostUsd(rows)).toBe(0.00035);
   });
 });
 

@@ -1,12 +1,11 @@
 /**
- * Reading `GET /admin/usage` (issue 14: "rows of requests, tokens by kind and cost", grouped by day, key, account
- * or model). The answer's field names follow the @relay/quota ledger (`requests`, `input`, `output`, `cacheRead`,
- * `cacheWrite5m`, `cacheWrite1h`, `costMicroUsd`); the reader also takes the counters nested under `counters` or
- * `tokens` and a cost in dollars (`costUsd`), so that the console does not break on either way of writing them.
+ * Reading `GET /admin/usage` (issue 14): `{ from, to, groupBy, rows, total }`, each row its group's values (`day`,
+ * `keyId`, `accountId`, `model`) then `requests`, `incomplete`, `tokens: { input, output, cacheRead, cacheWrite5m,
+ * cacheWrite1h }`, `costMicroUsd` (exact) and `costUsd`. Anything not of that shape counts as nothing.
  */
 
-/** What `groupBy` the console asks for. */
-export type UsageGroup = 'day' | 'key' | 'account' | 'model';
+/** One dimension the usage can be grouped by (several at once, comma-separated in the query). */
+export type UsageDimension = 'day' | 'key' | 'account' | 'model';
 
 export interface UsageTokens {
   readonly input: number;
@@ -16,84 +15,79 @@ export interface UsageTokens {
   readonly cacheWrite1h: number;
 }
 
-/** One row of usage: its group's value (a key id, a day, …), requests, tokens by kind, cost. */
+/** One row of usage: its group's values (those grouped by), requests, tokens by kind, cost. */
 export interface UsageRow {
-  readonly group: string | undefined;
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day?: string;
+  readonly keyId?: string;
+  readonly accountId?: string;
+  readonly model?: string;
   readonly requests: number;
   readonly tokens: UsageTokens;
-  readonly costUsd: number;
+  /** Integer micro-dollars, summed exactly. */
+  readonly costMicroUsd: number;
 }
 
-const groupFields: Record<UsageGroup, readonly string[]> = {
-  day: ['day', 'date'],
-  key: ['keyId', 'key', 'apiKeyId'],
-  account: ['accountId', 'account'],
-  model: ['model'],
-};
+const groupFields = ['day', 'keyId', 'accountId', 'model'] as const;
+const tokenKinds = ['input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h'] as const;
 
-/** The rows of a usage answer (`{ data: [...] }`, `{ rows: [...] }` or a bare array); anything else is no row. */
-export function usageRowsOf(answer: unknown, groupBy: UsageGroup): UsageRow[] {
-  const list = Array.isArray(answer) ? answer : (record(answer)?.data ?? record(answer)?.rows);
+/** The rows of a usage answer. */
+export function usageRowsOf(answer: unknown): UsageRow[] {
+  const list = record(answer)?.rows;
   if (!Array.isArray(list)) return [];
   const rows: UsageRow[] = [];
   for (const entry of list) {
     const row = record(entry);
     if (!row) continue;
-    const nested = record(row.counters) ?? record(row.tokens) ?? {};
-    const count = (name: string) => numberOf(row[name]) ?? numberOf(nested[name]) ?? 0;
-    const microUsd = numberOf(row.costMicroUsd) ?? numberOf(nested.costMicroUsd);
-    const group = [...groupFields[groupBy], 'group']
-      .map((name) => row[name])
-      .find((value) => typeof value === 'string');
+    const tokens = record(row.tokens) ?? {};
+    const groups: Partial<Record<(typeof groupFields)[number], string>> = {};
+    for (const field of groupFields) if (typeof row[field] === 'string') groups[field] = row[field] as string;
+    const microUsd = numberOf(row.costMicroUsd);
     rows.push({
-      group: group as string | undefined,
-      requests: count('requests'),
-      tokens: {
-        input: count('input'),
-        output: count('output'),
-        cacheRead: count('cacheRead'),
-        cacheWrite5m: count('cacheWrite5m'),
-        cacheWrite1h: count('cacheWrite1h'),
-      },
-      costUsd: microUsd !== undefined ? microUsd / 1_000_000 : (numberOf(row.costUsd) ?? 0),
+      ...groups,
+      requests: numberOf(row.requests) ?? 0,
+      tokens: Object.fromEntries(
+        tokenKinds.map((kind) => [kind, numberOf(tokens[kind]) ?? 0]),
+      ) as unknown as UsageTokens,
+      costMicroUsd: microUsd ?? Math.round((numberOf(row.costUsd) ?? 0) * 1_000_000),
     });
   }
   return rows;
 }
 
-/** The rows added up per group (a group may come in several rows, e.g. per day). */
-export function usageByGroup(rows: readonly UsageRow[]): Map<string, UsageRow> {
-  const byGroup = new Map<string, UsageRow>();
+/** The rows added up per value of `field` (rows without it are left out). */
+export function usageBy(
+  rows: readonly UsageRow[],
+  field: 'day' | 'keyId' | 'accountId' | 'model',
+): Map<string, UsageRow> {
+  const sums = new Map<string, UsageRow>();
   for (const row of rows) {
-    const key = row.group ?? '';
-    const sum = byGroup.get(key);
-    byGroup.set(key, sum ? addRows(sum, row) : row);
+    const value = row[field];
+    if (value === undefined) continue;
+    const sum = sums.get(value);
+    const first = { [field]: value, requests: row.requests, tokens: row.tokens, costMicroUsd: row.costMicroUsd };
+    sums.set(value, sum ? addRows(sum, row) : first);
   }
-  return byGroup;
+  return sums;
 }
 
 /** The cost of every row, in dollars. */
 export function totalCostUsd(rows: readonly UsageRow[]): number {
-  return rows.reduce((sum, row) => sum + row.costUsd, 0);
+  return rows.reduce((sum, row) => sum + row.costMicroUsd, 0) / 1_000_000;
 }
 
-/** Today in UTC as `YYYY-MM-DD`: the ledger counts by UTC day. */
+/** The UTC day of `now` as `YYYY-MM-DD`: the ledger counts by UTC day. */
 export function utcDay(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
 }
 
 function addRows(left: UsageRow, right: UsageRow): UsageRow {
+  const tokens = Object.fromEntries(tokenKinds.map((kind) => [kind, left.tokens[kind] + right.tokens[kind]]));
   return {
-    group: left.group,
+    ...left,
     requests: left.requests + right.requests,
-    tokens: {
-      input: left.tokens.input + right.tokens.input,
-      output: left.tokens.output + right.tokens.output,
-      cacheRead: left.tokens.cacheRead + right.tokens.cacheRead,
-      cacheWrite5m: left.tokens.cacheWrite5m + right.tokens.cacheWrite5m,
-      cacheWrite1h: left.tokens.cacheWrite1h + right.tokens.cacheWrite1h,
-    },
-    costUsd: left.costUsd + right.costUsd,
+    tokens: tokens as unknown as UsageTokens,
+    costMicroUsd: left.costMicroUsd + right.costMicroUsd,
   };
 }
 

@@ -49,7 +49,7 @@ export function useStatsPolling(client: AdminClient, onRefused: (message: string
     if (now < usageAskedAfter.current) return undefined;
     try {
       const today = utcDay(now);
-      const rows = await client.usage({ groupBy: 'day', from: today, to: today });
+      const rows = await client.usage({ groupBy: ['day'], from: today, to: today });
       setUsageError(undefined);
       return totalCostUsd(rows);
     } catch (failure) {

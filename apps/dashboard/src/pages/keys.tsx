@@ -1,44 +1,43 @@
 import { useCallback, useState } from 'preact/hooks';
 import { AdminApiError, type AdminClient } from '../admin-client.js';
+import { firstLedgerDay } from '../budget-spend.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { CreateKeyForm } from '../components/create-key-form.js';
 import { NewKeyNotice } from '../components/new-key-notice.js';
 import { UsageMeter } from '../components/usage-meter.js';
-import { clockTime, countText, usdText } from '../format.js';
+import { countText, dateTimeText, usdText } from '../format.js';
 import { epochMs, type KeyStats, limitBars } from '../key-view.js';
-import { type UsageRow, usageByGroup, utcDay } from '../usage-rows.js';
+import { usageBy, utcDay } from '../usage-rows.js';
 import { usePolling } from '../use-polling.js';
 import { pollIntervalMs } from '../use-stats-polling.js';
 
-interface KeysAnswer {
-  readonly keys: readonly KeyStats[];
-  /** Today's ledger per key id; undefined when the relay's usage ledger did not answer. */
-  readonly usage: ReadonlyMap<string, UsageRow> | undefined;
-  readonly usageError: string | undefined;
-}
+/** How often the ledger is read on this page: a read covers every key's days since its longest calendar budget began. */
+const ledgerIntervalMs = 5000;
+/** Keys whose limiter view is asked for one by one on each poll (`GET /admin/keys/:id`); the others show limits only. */
+const detailedKeys = 50;
 
 /**
- * The client keys (`GET /admin/keys` and today's `GET /admin/usage?groupBy=key`, every 2 s): limits and budgets
- * as bars against their use, requests and cost today, last use; create (the key shown once) and revoke.
+ * The client keys (`GET /admin/keys` every 2 s, and `GET /admin/keys/:id` for those with limits, for the use
+ * against each), with today's requests and cost and each calendar budget's spend from the ledger (`GET
+ * /admin/usage?groupBy=key,day` every 5 s); create (the key shown once) and revoke with a confirmation.
  */
 export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused: (message: string) => void }) {
-  const load = useCallback(async (): Promise<KeysAnswer> => {
-    const today = utcDay(Date.now());
-    const [keys, usage] = await Promise.all([
-      client.keys(),
-      client.usage({ groupBy: 'key', from: today, to: today }).then(
-        (rows) => ({ rows, error: undefined }),
-        (error: Error) => ({ rows: undefined, error }),
-      ),
-    ]);
-    if (usage.error instanceof AdminApiError && usage.error.refusedToken) throw usage.error;
-    return {
-      keys,
-      usage: usage.rows ? usageByGroup(usage.rows) : undefined,
-      usageError: usage.error?.message,
-    };
+  const loadKeys = useCallback(async (): Promise<KeyStats[]> => {
+    const keys = await client.keys();
+    const limited = keys.filter((key) => key.limits !== undefined).slice(0, detailedKeys);
+    const details = await Promise.all(limited.map((key) => client.key(key.id).catch(() => undefined)));
+    const usageById = new Map(details.flatMap((detail) => (detail?.usage ? [[detail.id, detail.usage] as const] : [])));
+    return keys.map((key) => (usageById.has(key.id) ? { ...key, usage: usageById.get(key.id) } : key));
   }, [client]);
-  const polled = usePolling(load, pollIntervalMs, onRefused);
+  const polled = usePolling(loadKeys, pollIntervalMs, onRefused);
+
+  const windows = (polled.data ?? []).flatMap((key) => (key.limits?.budgets ?? []).map((budget) => budget.window));
+  const firstDay = firstLedgerDay(windows, Date.now());
+  const loadLedger = useCallback(
+    () => client.usage({ groupBy: ['key', 'day'], from: firstDay, to: utcDay(Date.now()) }),
+    [client, firstDay],
+  );
+  const ledger = usePolling(loadLedger, ledgerIntervalMs, onRefused);
   const [created, setCreated] = useState<{ id: string; key: string } | undefined>();
   const [revoking, setRevoking] = useState<string | undefined>();
   const [status, setStatus] = useState('');
@@ -67,8 +66,15 @@ export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused
     );
   }
 
-  const keys = polled.data?.keys ?? [];
+  const keys = polled.data ?? [];
   const now = Date.now();
+  const today = utcDay(now);
+  const usageToday = ledger.data
+    ? usageBy(
+        ledger.data.filter((row) => row.day === today),
+        'keyId',
+      )
+    : undefined;
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">Keys</h2>
@@ -89,8 +95,8 @@ export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused
           Keys are out of date: {polled.error.message}
         </p>
       )}
-      {polled.data?.usageError && (
-        <p class="notice">No requests or cost per key: the usage ledger did not answer ({polled.data.usageError}).</p>
+      {ledger.error && (
+        <p class="notice">No requests or cost per key: the usage ledger did not answer ({ledger.error.message}).</p>
       )}
       <div class="table-scroll">
         <table class="rows">
@@ -114,8 +120,8 @@ export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused
           </thead>
           <tbody>
             {keys.map((key) => {
-              const usage = polled.data?.usage?.get(key.id);
-              const bars = limitBars(key);
+              const usage = usageToday?.get(key.id);
+              const bars = limitBars(key, ledger.data, now);
               const lastUsed = epochMs(key.lastUsedAt);
               const expires = epochMs(key.expiresAt);
               return (
@@ -141,14 +147,15 @@ export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused
                           />
                         ))}
                   </td>
-                  <td data-label="Requests">{usage ? countText(usage.requests) : polled.data?.usage ? '0' : '—'}</td>
-                  <td data-label="Cost">{usage ? usdText(usage.costUsd) : polled.data?.usage ? usdText(0) : '—'}</td>
-                  <td data-label="Last used">{lastUsed === undefined ? 'never' : clockTime(new Date(lastUsed))}</td>
-                  <td data-label="Expires">
-                    {expires === undefined ? 'never' : new Date(expires).toLocaleString('en-GB')}
+                  <td data-label="Requests">{usageToday ? countText(usage?.requests ?? 0) : '—'}</td>
+                  <td data-label="Cost">{usageToday ? usdText((usage?.costMicroUsd ?? 0) / 1_000_000) : '—'}</td>
+                  <td data-label="Last used">{lastUsed === undefined ? 'never' : dateTimeText(lastUsed, now)}</td>
+                  <td data-label="Expires" data-expired={key.expired ? 'true' : undefined}>
+                    {expires === undefined ? 'never' : dateTimeText(expires, now)}
+                    {key.expired ? ' (expired)' : ''}
                   </td>
                   <td data-label="Action">
-                    {key.source !== 'config' && (
+                    {key.source === 'store' && (
                       <button
                         type="button"
                         class="danger"
