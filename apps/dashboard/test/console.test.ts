@@ -1,9 +1,18 @@
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postMessage } from '../../relay/test/api-client.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../../relay/test/relay-process.js';
 import { browserSuiteRuns, launchChromium, saveScreenshot } from './chromium.js';
+import {
+  focusOutline,
+  meterText,
+  type PageWatch,
+  signIn as signInWith,
+  tabTo as tabToIn,
+  unlabelledControls as unlabelledIn,
+  watchPage,
+} from './console-page.js';
 
 const adminToken = 'admin-token-for-the-console-tests';
 const keys = { a: 'sk-ant-console-a-000000', b: 'sk-ant-console-b-000000', c: 'sk-ant-console-c-000000' };
@@ -15,10 +24,7 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** Console errors and uncaught exceptions: a CSP violation shows up here. */
-  let pageErrors: string[];
-  /** Every request the page sent to the relay: URL and Authorization header. */
-  let sent: Array<{ url: string; authorization: string | undefined }>;
+  let watch: PageWatch;
 
   beforeAll(async () => {
     // Every answer's first byte waits 300 ms, so that the time to first byte the console shows has a known floor.
@@ -44,17 +50,7 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     }
     context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     page = await context.newPage();
-    pageErrors = [];
-    sent = [];
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      // Until the keys API and usage ledger of issue 14 are on main the relay answers 404 there: the console says so.
-      const url = new URL(message.location().url || 'http://x/');
-      if (/status of 404/.test(message.text()) && ['/admin/usage', '/admin/keys'].includes(url.pathname)) return;
-      pageErrors.push(`${message.text()} ${message.location().url}`);
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('request', (request) => sent.push({ url: request.url(), authorization: request.headers().authorization }));
+    watch = watchPage(page);
   });
 
   afterEach(async () => {
@@ -67,20 +63,15 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     await mock?.close();
   });
 
-  const signIn = async (token: string) => {
-    await page.goto(`${relay.url}/dashboard`);
-    await page.getByLabel('Admin token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  };
+  const signIn = (token: string) => signInWith(page, relay.url, token);
+  const tabTo = (name: string) => tabToIn(page, name);
+  const unlabelledControls = () => unlabelledIn(page);
   const openAccounts = async () => {
     await signIn(adminToken);
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.locator('tr[data-account]').first().waitFor();
   };
   const row = (id: string) => page.locator(`tr[data-account="${id}"]`);
-  /** What a usage bar says (its accessible name: label, figures, reset). */
-  const meterText = (scope: Locator, id: string) =>
-    scope.locator(`[data-meter="${id}"] meter`).getAttribute('aria-label');
   const storedToken = () => page.evaluate(() => sessionStorage.getItem('relay.adminToken'));
 
   it('signs in with the admin token and lists every configured account as usable', async () => {
@@ -93,13 +84,13 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     await saveScreenshot(page, 'accounts-usable');
 
     // The token travels as a bearer header only: never in a URL, never in a cookie.
-    const adminCalls = sent.filter((request) => new URL(request.url).pathname.startsWith('/admin/'));
+    const adminCalls = watch.sent.filter((request) => new URL(request.url).pathname.startsWith('/admin/'));
     expect(adminCalls.length).toBeGreaterThan(0);
     for (const call of adminCalls) expect(call.authorization).toBe(`Bearer ${adminToken}`);
-    for (const request of sent) expect(request.url).not.toContain(adminToken);
+    for (const request of watch.sent) expect(request.url).not.toContain(adminToken);
     expect(await context.cookies()).toEqual([]);
     expect(await storedToken()).toBe(adminToken);
-    expect(pageErrors).toEqual([]);
+    expect(watch.errors).toEqual([]);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin token').waitFor();
@@ -221,7 +212,7 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     expect(await page.locator('tr[data-session]').count()).toBeGreaterThan(0);
     expect(await page.locator('td[data-label="Client key"]').first().textContent()).toBe('e2e-client');
     await saveScreenshot(page, 'sessions');
-    expect(pageErrors).toEqual([]);
+    expect(watch.errors).toEqual([]);
   });
 
   it('stays readable in a narrow window', async () => {
@@ -260,7 +251,7 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
     await page.locator('tr[data-account="a"][data-state="disabled"]').waitFor({ timeout: 5000 });
     expect(await unlabelledControls()).toEqual([]);
     await tabTo('Re-enable account a');
-    expect(await focusOutline()).not.toBe('none');
+    expect(await focusOutline(page)).not.toBe('none');
     await saveScreenshot(page, 'keyboard-focus');
     await page.keyboard.press('Enter');
     await page.locator('tr[data-account="a"][data-state="usable"]').waitFor({ timeout: 5000 });
@@ -271,44 +262,6 @@ describe.runIf(browserSuiteRuns())('the operator console in Chromium, against a 
       await page.getByRole('heading', { level: 2, name }).waitFor();
       expect(await unlabelledControls()).toEqual([]);
     }
-    expect(pageErrors).toEqual([]);
+    expect(watch.errors).toEqual([]);
   });
-
-  /** Presses Tab until the focused element's accessible name is `name` (at most 40 times). */
-  const tabTo = async (name: string) => {
-    for (let presses = 0; presses < 40; presses += 1) {
-      await page.keyboard.press('Tab');
-      if ((await focusedName()) === name) return;
-    }
-    throw new Error(`Tab never reached "${name}"; last focused: "${await focusedName()}"`);
-  };
-  const focusedName = () =>
-    page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
-      if (!element) return '';
-      const labels = (element as HTMLInputElement).labels;
-      return (
-        element.getAttribute('aria-label') ??
-        (labels && labels.length > 0 ? labels[0]?.textContent : element.textContent) ??
-        ''
-      ).trim();
-    });
-  const focusOutline = () =>
-    page.evaluate(() => (document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : 'none'));
-  /** The interactive elements (and bars) with no accessible name: a label, aria-label(ledby) or their own text. */
-  const unlabelledControls = () =>
-    page.evaluate(() =>
-      [...document.querySelectorAll('a[href], button, input, select, textarea, meter, [tabindex]')]
-        .filter((element) => {
-          const labelledBy = (element.getAttribute('aria-labelledby') ?? '')
-            .split(/\s+/)
-            .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
-            .join('');
-          const labels = (element as HTMLInputElement).labels;
-          const labelText = labels ? [...labels].map((label) => label.textContent ?? '').join('') : '';
-          const ownText = element.tagName === 'BUTTON' || element.tagName === 'A' ? (element.textContent ?? '') : '';
-          return `${element.getAttribute('aria-label') ?? ''}${labelledBy}${labelText}${ownText}`.trim() === '';
-        })
-        .map((element) => element.outerHTML.slice(0, 120)),
-    );
 });
