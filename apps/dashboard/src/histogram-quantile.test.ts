@@ -31,7 +31,13 @@ describe('bucketsBetween', () => {
     ],
     ['no earlier reading: everything so far', undefined, buckets([0.1, 1]), buckets([0.1, 1])],
     ['a restart (a count went down)', buckets([0.1, 5], [infinity, 5]), buckets([0.1, 1], [infinity, 1]), undefined],
-    ['other bounds', buckets([0.1, 1], [infinity, 1]), buckets([0.2, 1], [infinity, 1]), undefined],
+    [
+      'a bound gone (a restart with other buckets)',
+      buckets([0.1, 1], [infinity, 1]),
+      buckets([0.2, 1], [infinity, 1]),
+      undefined,
+    ],
+    ['no observation before: every one is new', [], buckets([0.1, 1], [infinity, 2]), buckets([0.1, 1], [infinity, 2])],
     ['no later reading', buckets([0.1, 1]), undefined, undefined],
   ])('%s', (_name, earlier, later, expected) => {
     expect(bucketsBetween(earlier, later)).toEqual(expected);

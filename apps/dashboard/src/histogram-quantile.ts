@@ -1,24 +1,24 @@
 import type { HistogramBucket } from './prometheus-text.js';
 
 /**
- * The observations between two readings of a cumulative histogram (`later` minus `earlier`, bound by bound);
- * undefined when a count went down (the relay restarted) or the bounds differ.
+ * The observations between two readings of a cumulative histogram (`later` minus `earlier`, bound by bound; a
+ * bound `earlier` lacks had no observation then, as before the first one); undefined when a count went down or a
+ * bound disappeared (the relay restarted).
  */
 export function bucketsBetween(
   earlier: readonly HistogramBucket[] | undefined,
   later: readonly HistogramBucket[] | undefined,
 ): HistogramBucket[] | undefined {
   if (!later) return undefined;
-  if (!earlier) return [...later];
-  if (earlier.length !== later.length) return undefined;
+  const before = new Map((earlier ?? []).map((bucket) => [bucket.le, bucket.count]));
   const difference: HistogramBucket[] = [];
-  for (const [index, bucket] of later.entries()) {
-    const before = earlier[index] as HistogramBucket;
-    const count = bucket.count - before.count;
-    if (before.le !== bucket.le || count < 0) return undefined;
+  for (const bucket of later) {
+    const count = bucket.count - (before.get(bucket.le) ?? 0);
+    if (count < 0) return undefined;
+    before.delete(bucket.le);
     difference.push({ le: bucket.le, count });
   }
-  return difference;
+  return before.size === 0 ? difference : undefined;
 }
 
 /**

@@ -50,7 +50,7 @@ describe('histogramBuckets', () => {
     ]);
   });
 
-  it('is undefined for a histogram the exposition does not have', () => {
-    expect(histogramBuckets(histogram, 'relay_upstream_request_duration_seconds')).toBeUndefined();
+  it('has no bucket before the first observation', () => {
+    expect(histogramBuckets(histogram, 'relay_upstream_request_duration_seconds')).toEqual([]);
   });
 });

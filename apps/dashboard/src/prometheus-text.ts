@@ -20,9 +20,9 @@ export interface HistogramBucket {
 
 /**
  * The cumulative buckets of histogram `metricName` (its `_bucket` series), each bound's counts summed over every
- * label set, sorted by bound; undefined when the exposition has no bucket of it.
+ * label set, sorted by bound; none before its first observation (a labelled histogram has no series until then).
  */
-export function histogramBuckets(exposition: string, metricName: string): HistogramBucket[] | undefined {
+export function histogramBuckets(exposition: string, metricName: string): HistogramBucket[] {
   const counts = new Map<number, number>();
   for (const line of exposition.split('\n')) {
     const sample = sampleOf(line, `${metricName}_bucket`);
@@ -30,7 +30,6 @@ export function histogramBuckets(exposition: string, metricName: string): Histog
     if (!sample || Number.isNaN(bound)) continue;
     counts.set(bound, (counts.get(bound) ?? 0) + sample.value);
   }
-  if (counts.size === 0) return undefined;
   return [...counts].map(([le, count]) => ({ le, count })).sort((left, right) => left.le - right.le);
 }
 

@@ -76,7 +76,13 @@ describe('trafficPoint', () => {
       { timeToFirstByteP50: 0.375, timeToFirstByteP99: 0.25 + 0.25 * 0.99 },
     ],
     ['no observation in the window', latency(1, 1, 1), latency(1, 1, 1), noLatency],
-    ['no histogram at the window start', undefined, latency(1, 1, 1), noLatency],
+    ['no /metrics at the window start', undefined, latency(1, 1, 1), noLatency],
+    [
+      'the first observations ever (an empty histogram at the window start)',
+      [],
+      latency(0, 2, 2),
+      { timeToFirstByteP50: 0.375, timeToFirstByteP99: 0.25 + 0.25 * 0.99 },
+    ],
     ['a restart', latency(5, 5, 5), latency(1, 1, 1), noLatency],
   ])('%s', (_name, startLatency, currentLatency, expected) => {
     const start = { ...sample(0, 0, 0), timeToFirstByte: startLatency };

@@ -72,9 +72,10 @@ export function useStatsPolling(client: AdminClient, onRefused: (message: string
         costToday(),
       ]);
       const at = Date.now();
+      // A labelled counter or histogram has no sample before its first count: nothing counted yet, not unknown.
       const sample = countersOf(
         answer.accounts,
-        exposition ? sumOfSamples(exposition, 'relay_tokens_total') : undefined,
+        exposition ? (sumOfSamples(exposition, 'relay_tokens_total') ?? 0) : undefined,
         at,
         {
           timeToFirstByte: exposition

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { isolatedPoints } from '../isolated-points.js';
 import { historyMs, type TrafficPoint } from '../traffic-history.js';
 
 const chartHeight = 150;
@@ -46,6 +47,11 @@ export function TimeChart({
             label: line.label,
             stroke,
             width: 2,
+            points: {
+              show: true,
+              size: 6,
+              filter: (self: uPlot, index: number) => isolatedPoints(self.data[index] ?? []),
+            },
             ...(line.dashed ? { dash: [6, 4] } : { fill: 'rgba(31, 78, 121, 0.12)' }),
           })),
         ],
