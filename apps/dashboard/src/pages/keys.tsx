@@ -128,7 +128,9 @@ export function KeysPage({ client, onRefused }: { client: AdminClient; onRefused
                 <tr key={key.id} data-key={key.id}>
                   <th scope="row" data-label="Key">
                     {key.id}
-                    {key.source === 'config' && <span class="help"> (config file)</span>}
+                    {key.source && key.source !== 'store' && (
+                      <span class="detail">from the {key.source === 'config' ? 'config' : 'state'} file</span>
+                    )}
                   </th>
                   <td data-label="User">{key.userId ?? '—'}</td>
                   <td data-label="Models">{key.models?.join(', ') ?? 'any'}</td>
