@@ -2,11 +2,21 @@ import { calendarSpan, ledgerSpendMicroUsd } from './budget-spend.js';
 import { countText, usdText } from './format.js';
 import type { UsageRow } from './usage-rows.js';
 
+/** One limit's use as the relay's limiter reports it (@relay/quota `LimitUsage`). */
+export interface LimitUsageStats {
+  readonly limit: 'requests-per-minute' | 'tokens-per-minute' | 'concurrency' | 'budget';
+  /** Budgets only. */
+  readonly window?: string;
+  /** The limit: requests or tokens per minute, requests in flight, or dollars. */
+  readonly max: number;
+  /** Used now, across instances; shares leased to instances and not spent yet count as used (an upper bound). */
+  readonly used: number;
+}
+
 /**
  * A client key as the admin keys API shows it (`GET /admin/keys`, `GET /admin/keys/:id`; apps/relay `KeyView`):
- * never the key, never its hash; times ISO 8601. `usage` (the limiter's view of the use against each limit) comes
- * only with `GET /admin/keys/:id`, and only from a relay whose limiter reports it; the console reads it with the
- * names of `limits` — requests and tokens in the current minute, requests in flight, each budget's spend.
+ * never the key, never its hash; times ISO 8601. `usage` comes only with `GET /admin/keys/:id`, from a relay whose
+ * limiter can read its store.
  */
 export interface KeyStats {
   readonly id: string;
@@ -25,19 +35,7 @@ export interface KeyStats {
   readonly maxConcurrency?: number;
   readonly createdAt?: number | string;
   readonly lastUsedAt?: number | string | null;
-  readonly usage?: {
-    readonly requestsPerMinute?: number;
-    readonly tokensPerMinute?: number;
-    readonly concurrency?: number;
-    readonly budgets?: ReadonlyArray<{
-      readonly window?: string;
-      readonly usd?: number;
-      readonly spentUsd?: number;
-      readonly spentMicroUsd?: number;
-      /** When the window's spend starts afresh (epoch ms or ISO 8601). */
-      readonly resetAt?: number | string;
-    }>;
-  };
+  readonly usage?: readonly LimitUsageStats[];
 }
 
 /** One limit or budget of a key, with what is used of it (undefined when the relay did not say). */
@@ -52,9 +50,9 @@ export interface LimitBar {
 }
 
 const rateLimits = [
-  ['requestsPerMinute', 'Requests/min'],
-  ['tokensPerMinute', 'Tokens/min'],
-  ['concurrency', 'In flight'],
+  ['requestsPerMinute', 'requests-per-minute', 'Requests/min'],
+  ['tokensPerMinute', 'tokens-per-minute', 'Tokens/min'],
+  ['concurrency', 'concurrency', 'In flight'],
 ] as const;
 
 const windowTitles: Record<string, string> = {
@@ -65,16 +63,16 @@ const windowTitles: Record<string, string> = {
 };
 
 /**
- * A key's limits and budgets as bars, in the order the create form has them. A budget's spend is the relay's
- * (`usage`) when it reports it, else, for a calendar window, the sum of the key's ledger rows (by day) since the
- * window began; a rate's use only the relay can tell.
+ * A key's limits and budgets as bars, in the order the create form has them. A rate's or concurrency's use is the
+ * limiter's (`usage`: an upper bound, leased shares count); a calendar budget's is what the ledger billed the key
+ * since the window began (exact), else the limiter's.
  */
 export function limitBars(key: KeyStats, ledgerRows: readonly UsageRow[] | undefined, now: number): LimitBar[] {
   const bars: LimitBar[] = [];
-  for (const [name, label] of rateLimits) {
+  for (const [name, kind, label] of rateLimits) {
     const limit = key.limits?.[name];
     if (limit === undefined) continue;
-    const used = numberOf(key.usage?.[name]);
+    const used = numberOf(key.usage?.find((entry) => entry.limit === kind)?.used);
     bars.push({
       id: name,
       label,
@@ -83,20 +81,17 @@ export function limitBars(key: KeyStats, ledgerRows: readonly UsageRow[] | undef
       detail:
         used === undefined
           ? `limit ${countText(limit)}, use not reported`
-          : `${countText(used)} of ${countText(limit)}`,
+          : `up to ${countText(used)} of ${countText(limit)}`,
       resetsAt: undefined,
     });
   }
   for (const [index, budget] of (key.limits?.budgets ?? []).entries()) {
-    const spend =
-      key.usage?.budgets?.find((entry) => entry.window === budget.window && (entry.usd ?? budget.usd) === budget.usd) ??
-      key.usage?.budgets?.[index];
-    const reported =
-      numberOf(spend?.spentMicroUsd) !== undefined
-        ? (spend?.spentMicroUsd as number) / 1_000_000
-        : numberOf(spend?.spentUsd);
     const fromLedger = ledgerRows ? ledgerSpendMicroUsd(ledgerRows, key.id, budget.window, now) : undefined;
-    const used = reported ?? (fromLedger === undefined ? undefined : fromLedger / 1_000_000);
+    const fromLimiter = numberOf(
+      key.usage?.find((entry) => entry.limit === 'budget' && entry.window === budget.window && entry.max === budget.usd)
+        ?.used,
+    );
+    const used = fromLedger !== undefined ? fromLedger / 1_000_000 : fromLimiter;
     bars.push({
       id: `budget-${index}`,
       label: `Budget ${windowTitles[budget.window] ?? `per ${budget.window}`}`,
@@ -105,8 +100,8 @@ export function limitBars(key: KeyStats, ledgerRows: readonly UsageRow[] | undef
       detail:
         used === undefined
           ? `limit ${usdText(budget.usd)}, use not reported`
-          : `${usdText(used)} of ${usdText(budget.usd)}`,
-      resetsAt: epochMs(spend?.resetAt) ?? calendarSpan(budget.window, now)?.endsAt,
+          : `${fromLedger === undefined ? 'up to ' : ''}${usdText(used)} of ${usdText(budget.usd)}`,
+      resetsAt: calendarSpan(budget.window, now)?.endsAt,
     });
   }
   return bars;
