@@ -9,7 +9,8 @@ import { signIn, watchPage } from './console-page.js';
 const adminToken = 'admin-token-for-the-alerts-test';
 const keys = { a: 'sk-ant-alerts-a-000000', b: 'sk-ant-alerts-b-000000', c: 'sk-ant-alerts-c-000000' };
 
-describe.runIf(browserSuiteRuns())('firing alerts in the console', () => {
+// A browser, a relay and a mock share 2 busy cores with other suites: generous time per test.
+describe.runIf(browserSuiteRuns())('firing alerts in the console', { timeout: 60_000 }, () => {
   let mock: MockAnthropic;
   let relay: RelayProcess;
   let browser: Browser;
@@ -47,7 +48,7 @@ describe.runIf(browserSuiteRuns())('firing alerts in the console', () => {
 
     // The metrics judge their thresholds every 10 s; the console polls every 2 s.
     const banner = page.getByRole('region', { name: /Firing alerts/ });
-    await banner.waitFor({ timeout: 20_000 });
+    await banner.waitFor({ timeout: 40_000 });
     expect(await banner.getByRole('alert').first().textContent()).toMatch(
       /^connection-error-rate: 0\.\d{3} is above the limit 0\.050, since \d\d:\d\d:\d\d$/,
     );

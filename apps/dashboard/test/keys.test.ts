@@ -14,7 +14,8 @@ const request = {
   messages: [{ role: 'user' as const, content: 'Hello from a key made in the console' }],
 };
 
-describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay process', () => {
+// A browser, a relay and a mock share 2 busy cores with other suites: generous time per test.
+describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay process', { timeout: 60_000 }, () => {
   let mock: MockAnthropic;
   let relay: RelayProcess;
   let browser: Browser;
@@ -57,6 +58,15 @@ describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay p
   const row = (id: string) => page.locator(`tr[data-key="${id}"]`);
   const cell = (id: string, label: string) => row(id).locator(`td[data-label="${label}"]`);
   const sdk = (key: string) => new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
+  const createKey = async (body: Record<string, unknown>) => {
+    const created = await fetch(`${relay.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { key: string }).key;
+  };
   /** Polls until `check` holds (the page polls the keys every 2 s and the ledger every 5 s). */
   const eventually = (check: () => Promise<boolean>, what: string) =>
     waitFor(check, { timeoutMs: 15_000, intervalMs: 200, message: what });
@@ -115,13 +125,7 @@ describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay p
 
   it('revokes a key only once confirmed, and the SDK then gets 401', async () => {
     const id = `revoke-${crypto.randomUUID().slice(0, 8)}`;
-    const created = await fetch(`${relay.url}/admin/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id }),
-    });
-    expect(created.status).toBe(201);
-    const { key } = (await created.json()) as { key: string };
+    const key = await createKey({ id });
     expect((await sdk(key).messages.create(request)).stop_reason).toBe('end_turn');
     await openKeys();
     await row(id).waitFor();
