@@ -1,11 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { waitFor } from '@relay/test-support';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from '../../relay/test/relay-process.js';
+import { usdText } from '../src/format.js';
 import { browserSuiteRuns, launchChromium, saveScreenshot } from './chromium.js';
-import { type PageWatch, signIn, unlabelledControls, watchPage } from './console-page.js';
+import { meterText, type PageWatch, signIn, unlabelledControls, watchPage } from './console-page.js';
 
 const adminToken = 'admin-token-for-the-keys-tests';
 const request = {
@@ -67,6 +68,9 @@ describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay p
     expect(created.status).toBe(201);
     return ((await created.json()) as { key: string }).key;
   };
+  const dollars = (text: string | null) => Number((text ?? '').replace(/^\$/, ''));
+  const resetText = async (scope: Locator, id: string) =>
+    ((await scope.locator(`[data-meter="${id}"] .meter-reset`).textContent()) ?? '').replace(/^resets in /, '');
   /** Polls until `check` holds (the page polls the keys every 2 s and the ledger every 5 s). */
   const eventually = (check: () => Promise<boolean>, what: string) =>
     waitFor(check, { timeoutMs: 15_000, intervalMs: 200, message: what });
@@ -120,6 +124,45 @@ describe.runIf(browserSuiteRuns())('the Keys page in Chromium, against a relay p
     expect(message.stop_reason).toBe('end_turn');
     await eventually(async () => (await cell(id, 'Last used').textContent()) !== 'never', 'the last use never showed');
     await saveScreenshot(page, 'key-used');
+    expect(watch.errors).toEqual([]);
+  });
+
+  it("counts a key's requests and cost as the SDK uses it, against its limits and budget, and the day's cost", async () => {
+    const id = `usage-${crypto.randomUUID().slice(0, 8)}`;
+    const key = await createKey({ id, limits: { requestsPerMinute: 60, budgets: [{ usd: 5, window: 'day' }] } });
+    await openKeys();
+    await row(id).waitFor();
+    await eventually(async () => (await cell(id, 'Requests').textContent()) === '0', 'the request count never showed');
+    expect(await cell(id, 'Cost').textContent()).toBe('$0.00');
+
+    expect((await sdk(key).messages.create(request)).stop_reason).toBe('end_turn');
+    await eventually(
+      async () => (await cell(id, 'Requests').textContent()) === '1',
+      'the request count never reached 1',
+    );
+    const cost = dollars(await cell(id, 'Cost').textContent());
+    expect(cost).toBeGreaterThan(0);
+    // The budget's bar is the ledger's exact spend today; the rate's the limiter's (leased shares count as used).
+    await eventually(
+      async () =>
+        (await meterText(row(id), 'budget-0')) ===
+        `Budget today (UTC): ${usdText(cost)} of $5.00, resets in ${await resetText(row(id), 'budget-0')}`,
+      "the budget's bar never showed the cost",
+    );
+    expect(await meterText(row(id), 'requestsPerMinute')).toMatch(/^Requests\/min: up to \d+ of 60$/);
+    await saveScreenshot(page, 'key-usage');
+
+    expect((await sdk(key).messages.create(request)).stop_reason).toBe('end_turn');
+    await eventually(
+      async () => (await cell(id, 'Requests').textContent()) === '2',
+      'the request count never reached 2',
+    );
+    expect(dollars(await cell(id, 'Cost').textContent())).toBeGreaterThan(cost);
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const costToday = page.locator('[data-figure="cost"] output');
+    await eventually(async () => dollars(await costToday.textContent()) >= cost * 2, "the day's cost never showed");
+    await saveScreenshot(page, 'overview-cost');
     expect(watch.errors).toEqual([]);
   });
 
