@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What an open console costs the relay: CPU of the relay process per poll of the Overview page (GET /admin/stats,
-// GET /metrics, GET /admin/usage for today, as the console sends them every 2 s) and per poll of the Accounts page
-// (GET /admin/accounts), on a relay with 3 accounts and some traffic behind it. Relayed requests are untouched: the
+// GET /metrics, GET /admin/usage for today, as the console sends them every 2 s), of the Accounts page (the same and
+// GET /admin/accounts) and of the Keys page (the same and GET /admin/keys, the ledger by key and day), on a relay with
+// 3 accounts, the memory store and some traffic behind it. Relayed requests are untouched: the
 // console adds nothing to their path. Run after `pnpm build`:
 //   node apps/dashboard/scripts/measure-poll-cost.mjs
 import { spawn } from 'node:child_process';
@@ -72,6 +73,14 @@ const today = new Date().toISOString().slice(0, 10);
 const pages = {
   overview: [`/admin/stats`, `/metrics`, `/admin/usage?groupBy=day&from=${today}&to=${today}`],
   accounts: [`/admin/stats`, `/metrics`, `/admin/usage?groupBy=day&from=${today}&to=${today}`, '/admin/accounts'],
+  // The key `poll` has no limits, so the page asks for no `GET /admin/keys/:id`; its ledger read runs every 5 s, not 2.
+  keys: [
+    `/admin/stats`,
+    `/metrics`,
+    `/admin/usage?groupBy=day&from=${today}&to=${today}`,
+    '/admin/keys',
+    `/admin/usage?groupBy=key,day&from=${today}&to=${today}`,
+  ],
 };
 for (const [name, paths] of Object.entries(pages)) {
   for (let round = 0; round < 50; round += 1) await Promise.all(paths.map(get)); // warm-up

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, countText, dateTimeText, durationText, secondsText, shortCountText, usdText } from './format.js';
+import {
+  clockTicks,
+  clockTime,
+  countText,
+  dateTimeText,
+  durationText,
+  secondsText,
+  shortCountText,
+  usdText,
+} from './format.js';
 
 describe('durationText', () => {
   it.each([
@@ -67,5 +76,14 @@ describe('dateTimeText', () => {
     const now = new Date(2026, 11, 1, 12, 0, 0).getTime();
     expect(dateTimeText(now - 60_000, now)).toBe(clockTime(new Date(now - 60_000)));
     expect(dateTimeText(new Date(2026, 11, 24, 9, 30).getTime(), now)).toBe('24 Dec 2026, 09:30');
+  });
+});
+
+describe('clockTicks', () => {
+  it('shows seconds only when a tick is not on a whole minute', () => {
+    const at = (hours: number, minutes: number, seconds = 0) =>
+      new Date(2026, 11, 1, hours, minutes, seconds).getTime() / 1000;
+    expect(clockTicks([at(9, 5), at(9, 6)])).toEqual(['09:05', '09:06']);
+    expect(clockTicks([at(20, 2, 15), at(20, 2, 30)])).toEqual(['20:02:15', '20:02:30']);
   });
 });

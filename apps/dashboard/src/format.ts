@@ -50,3 +50,16 @@ export function countText(count: number): string {
 function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/** Tick labels for times in seconds: HH:MM when every tick is on a whole minute, else HH:MM:SS. */
+export function clockTicks(splits: readonly number[]): string[] {
+  const seconds = splits.some((split) => split % 60 !== 0);
+  return splits.map((split) =>
+    new Date(split * 1000).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
+      hour12: false,
+    }),
+  );
+}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { clockTicks } from '../format.js';
 import { isolatedPoints } from '../isolated-points.js';
 import { historyMs, type TrafficPoint } from '../traffic-history.js';
 
@@ -55,7 +56,11 @@ export function TimeChart({
             ...(line.dashed ? { dash: [6, 4] } : { fill: 'rgba(31, 78, 121, 0.12)' }),
           })),
         ],
-        axes: [{ stroke: '#555' }, { stroke: '#555', size: 56 }],
+        // One line of 24-hour clock times (uPlot's default adds a second line of dates that overlap when narrow).
+        axes: [
+          { stroke: '#555', values: (_self, splits) => clockTicks(splits) },
+          { stroke: '#555', size: 56 },
+        ],
       },
       [[], ...series.map(() => [])],
       element,
