@@ -74,8 +74,10 @@ export class SseEventFramer {
         eventStart = lineStart;
         readyEnd = lineStart;
       }
-      // A blank line right after is the common case (the end of an event): no search needed for it.
-      lineFeedAt = chunk[lineStart] === lineFeed ? lineStart : chunk.indexOf(lineFeed, lineStart);
+      // A blank line right after is the common case (the end of an event), and a chunk often ends with an
+      // event: no search needed for either.
+      lineFeedAt =
+        chunk[lineStart] === lineFeed ? lineStart : lineStart < chunk.length ? chunk.indexOf(lineFeed, lineStart) : -1;
     }
     if (lineStart < chunk.length) {
       this.#carriedLineLength += chunk.length - lineStart;
