@@ -158,6 +158,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
           this.#controller?.pause();
           this.#waitForDrain();
         } else {
+          // The held events reach the client now: the idle budget runs from here.
+          if (this.#framer) this.#lastEventAt = performance.now();
           this.#watchIdle();
           this.#controller?.resume();
         }
@@ -199,7 +201,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
         this.abort(new Error('the upstream sent an event that could not be framed'), 'malformed');
         return;
       }
-      if (this.#framer.events > before) this.#lastEventAt = performance.now();
+      // Only a relayed stream's silence is timed (`relayTo` starts the count): one clock read per chunk then.
+      if (this.#mode === 'relay' && this.#framer.events > before) this.#lastEventAt = performance.now();
       ready = framed;
       if (this.#mode === 'waiting' && !this.#opening && this.#framer.events > 0) {
         this.#holdReady(controller, ready);
@@ -261,8 +264,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.#heldBytes > maximumHeldBytes) controller.pause();
   }
 
-  readonly #readEvent = (buffer: Buffer, start: number, end: number): boolean => {
-    if (!isWellFormedEvent(buffer, start, end)) return false;
+  readonly #readEvent = (buffer: Buffer, start: number, end: number, firstLineEnd: number): boolean => {
+    if (!isWellFormedEvent(buffer, start, end, firstLineEnd)) return false;
     (this.#sseReader as SseUsageReader).readEvent(buffer, start, end);
     return true;
   };
@@ -310,7 +313,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Makes sure the timer fires by the end of an event stream's idle budget (an earlier one is kept). */
   #watchIdle(): void {
     if (!this.#framer || this.#mode !== 'relay') return;
-    if (this.#lastEventAt === 0) this.#lastEventAt = performance.now();
     const idleDueAt = this.#lastEventAt + this.#timeouts.idleMs;
     if (this.#timer !== undefined) {
       if (this.#timerDueAt <= idleDueAt) return;
