@@ -30,7 +30,9 @@ Options:
 
 Environment:
   REDIS_URL             the Redis to measure against; without it a private redis-server is started
-                        when one is on PATH, else the Redis rows are skipped with a note`;
+                        when one is on PATH, else the Redis rows are skipped with a note
+  BENCH_RELAY_BASELINE  a checkout of this repository with a built relay (apps/relay/dist/cli.js), e.g. of an
+                        older commit: the relay scenario measures it too, in the same rounds (before/after)`;
 
 /** Parses `relay-bench` arguments (without the node and script paths); throws BenchArgumentError. */
 export function parseBenchArguments(argv: readonly string[]): BenchArguments {

@@ -22,20 +22,27 @@ export interface RelaySkipped {
 
 const clientKey = 'relay-bench-client-key-000000000001';
 
+/** The built relay of another checkout of this repository (its `apps/relay/dist/cli.js`), e.g. an older commit's. */
+export function relayCliOf(checkout: string): string {
+  return join(checkout, 'apps', 'relay', 'dist', 'cli.js');
+}
+
 /**
- * Starts the built relay (apps/relay/dist/cli.js) with a JSON config that points one account at `upstreamUrl`
- * and admits one bench client, then proves it forwards with one `probeBody` request. Resolves to the reason to
- * skip instead when the relay is not built or does not forward (yet).
+ * Starts the built relay (apps/relay/dist/cli.js, or `options.cli`: another build of it) with a JSON config that
+ * points one account at `upstreamUrl` and admits one bench client, then proves it forwards with one `probeBody`
+ * request. Resolves to the reason to skip instead when the relay is not built or does not forward (yet).
  *
  * Isolated here so that the relay's config and start can evolve without touching the scenario.
  */
 export async function startRelayContender(
   upstreamUrl: string,
   probeBody: string,
-  options: { sessions?: Record<string, unknown>; limits?: Record<string, unknown> } = {},
+  options: { sessions?: Record<string, unknown>; limits?: Record<string, unknown>; cli?: string } = {},
 ): Promise<RelayContender | RelaySkipped> {
   // @relay/server is a workspace dev dependency of the bench, so that `pnpm bench` builds it first.
-  const cli = join(dirname(createRequire(import.meta.url).resolve('@relay/server/package.json')), 'dist', 'cli.js');
+  const cli =
+    options.cli ??
+    join(dirname(createRequire(import.meta.url).resolve('@relay/server/package.json')), 'dist', 'cli.js');
   if (!existsSync(cli)) return { skipped: `${cli} is not built (pnpm --filter @relay/server build)` };
 
   const directory = await mkdtemp(join(tmpdir(), 'relay-bench-relay-'));

@@ -14,6 +14,8 @@ export const direct = 'direct to the mock';
 export const bare = 'bare passthrough';
 export const fastify = '@fastify/http-proxy';
 export const relay = 'relay';
+/** The relay of another checkout (BENCH_RELAY_BASELINE), measured in the same run: before/after a change. */
+export const relayBaseline = 'relay, baseline build';
 export const portkey = 'Portkey gateway';
 
 export const upstreamHeaders = {

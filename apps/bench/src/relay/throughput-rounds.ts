@@ -6,7 +6,7 @@ import type { ScenarioContext } from '../scenario.js';
 import { runWrk } from '../wrk/run-wrk.js';
 import { failuresOf, type WrkResult } from '../wrk/wrk-output.js';
 import type { BenchRequest } from './bench-request.js';
-import { bare, type Contender, fastify, portkey, relay } from './contender.js';
+import { bare, type Contender, fastify, portkey, relay, relayBaseline } from './contender.js';
 import { pairedRatio } from './paired-ratio.js';
 
 export interface ThroughputSettings {
@@ -180,7 +180,7 @@ function report(
     subject !== bare && names.has(bare) ? { name: bare, of, subject } : undefined;
   for (const contender of measured)
     row(`${label}: CPU per request: ${contender.name}`, cpu(contender.name), 'µs/req', versusBare(contender.name, cpu));
-  for (const peer of [fastify, portkey]) {
+  for (const peer of [relayBaseline, fastify, portkey]) {
     if (names.has(relay) && names.has(peer))
       row(`${label}: CPU per request: relay vs ${peer}`, cpu(relay), 'µs/req', {
         name: peer,

@@ -2,11 +2,20 @@ import { builtFile } from '../built-file.js';
 import { type ChildServer, startChildServer } from '../child-server.js';
 import { startMockUpstream } from '../contenders/mock-upstream.js';
 import { startPortkeyContender } from '../contenders/portkey-gateway.js';
-import { startRelayContender } from '../contenders/relay-app.js';
+import { relayCliOf, startRelayContender } from '../contenders/relay-app.js';
 import { hasProcStat } from '../cpu/proc-stat.js';
 import { BenchSetupError } from '../errors.js';
 import { type BenchRequest, claudeCodeRequest, shortPrompt } from '../relay/bench-request.js';
-import { bare, type Contender, direct, fastify, portkey, relay, upstreamHeaders } from '../relay/contender.js';
+import {
+  bare,
+  type Contender,
+  direct,
+  fastify,
+  portkey,
+  relay,
+  relayBaseline,
+  upstreamHeaders,
+} from '../relay/contender.js';
 import { type LatencySettings, measureAddedLatency } from '../relay/latency-rounds.js';
 import { measureSessionTraffic } from '../relay/session-traffic.js';
 import { measureThroughput, type ThroughputSettings } from '../relay/throughput-rounds.js';
@@ -68,6 +77,22 @@ const scenario: Scenario = {
         stops.push(() => relayContender.stop());
         const { server, headers } = relayContender;
         contenders.push({ name: relay, origin: server.origin, headers, pid: pidOf(server), optional: false });
+      }
+      // Another build of the relay (e.g. an older commit's checkout), measured in the same rounds: before/after.
+      const baselineCheckout = process.env.BENCH_RELAY_BASELINE;
+      if (baselineCheckout) {
+        const cli = relayCliOf(baselineCheckout);
+        const baseline = await startRelayContender(mock.origin, shortPrompt.body(false), { cli });
+        if ('skipped' in baseline) throw new BenchSetupError(`BENCH_RELAY_BASELINE: ${baseline.skipped}`);
+        stops.push(() => baseline.stop());
+        contenders.push({
+          name: relayBaseline,
+          origin: baseline.server.origin,
+          headers: baseline.headers,
+          pid: pidOf(baseline.server),
+          optional: false,
+        });
+        context.note?.(`${relayBaseline}: ${cli}`);
       }
       const portkeyContender = await startPortkeyContender(mock.origin, {
         path: shortPrompt.path,

@@ -232,6 +232,43 @@ describe('scanBody agrees with JSON.parse on a corpus', () => {
     expect(decoded(body, scanner.fields)).toEqual(scan(body));
   });
 
+  it('scans in steps while other bodies are scanned whole in between, each to its own result', () => {
+    // Whole scans share one set of depth stacks; a scan in steps keeps its own across the steps.
+    const body = claudeCodeBody();
+    const scanner = new BodyScanner(body);
+    const others = ['{"model":"a","system":[{"text":"s"}],"messages":[[{"x":{"y":[1]}}]]}', '[{"model":"b"}]'];
+    while (!scanner.step(4_096)) {
+      for (const other of others) expect(scan(other)).toEqual(reference(JSON.parse(other)));
+      expect(() => scanBody(Buffer.from('{"model":[[[[{"a":'))).toThrow(MalformedBodyError);
+    }
+    expect(decoded(body, scanner.fields)).toEqual(scan(body));
+  });
+
+  it('gives a whole scan that failed no hold on the next one', () => {
+    expect(() => scanBody(Buffer.from('{"messages":[{"content":[{"text":"a"'))).toThrow(MalformedBodyError);
+    expect(() => scanBody(Buffer.from(`{"a":"${'x'.repeat(40)}\\u00zz"}`))).toThrow(MalformedBodyError);
+    const body = '{"messages":[{"content":[{"text":"hello"}]}],"model":"m","stream":true}';
+    expect(scan(body)).toEqual(reference(JSON.parse(body)));
+  });
+
+  it('reads short and long strings alike, escapes and control characters included', () => {
+    for (const length of [0, 1, 31, 32, 33, 64, 200]) {
+      const text = 'é'.repeat(length);
+      for (const body of [
+        JSON.stringify({ model: text, system: `${text}\n\u0007"`, messages: [{ content: text }] }),
+        `{"model":"${text}\\u0041","system":"${'a'.repeat(length)}\\"\\\\"}`,
+      ]) {
+        expect(scan(body), body).toEqual(reference(JSON.parse(body)));
+      }
+      // A raw tab or a raw \u0001 inside a string: JSON.parse refuses both.
+      for (const control of ['\t', '\u0001']) {
+        const body = `{"model":"${'a'.repeat(length)}${control}"}`;
+        expect(() => JSON.parse(body)).toThrow();
+        expect(() => scanBody(Buffer.from(body)), JSON.stringify(body)).toThrow(/control character/);
+      }
+    }
+  });
+
   it('is linear in a body of many tiny objects', () => {
     const body = Buffer.from(`{"x":[${'{},'.repeat(1_000_000)}{}],"model":"m"}`);
     expect(scan(body).model).toBe('m');

@@ -85,6 +85,16 @@ type ExpectValue = (typeof Expect)[keyof typeof Expect];
 const objectKind = 1;
 const arrayKind = 2;
 
+// Stacks lent to one scan at a time (see `BodyScanner.step`). Only written at depth 1 and deeper, each entry
+// before it is read, so a scan never sees what the previous one left.
+const sharedStacks = {
+  kinds: new Uint8Array(defaultMaxDepth + 1),
+  roles: new Uint8Array(defaultMaxDepth + 1),
+  lent: false,
+};
+// Strings up to this many bytes are read byte by byte (see `#string`).
+const shortStringBytes = 32;
+
 const keyBytes = (name: string) => Buffer.from(name, 'utf8');
 const keys = {
   model: keyBytes('model'),
@@ -110,8 +120,10 @@ for (const character of '0123456789abcdefABCDEF') hexDigits[character.charCodeAt
 export class BodyScanner {
   readonly #bytes: Buffer;
   readonly #maxDepth: number;
-  readonly #kinds: Uint8Array;
-  readonly #roles: Uint8Array;
+  // The kind and role of each open container by depth: the shared stacks for a scan that ends within one step,
+  // else the scanner's own (set by `step`).
+  #kinds: Uint8Array | undefined;
+  #roles: Uint8Array = sharedStacks.roles;
   #depth = 0;
   #position = 0;
   #expect: ExpectValue = Expect.value;
@@ -133,14 +145,6 @@ export class BodyScanner {
   constructor(bytes: Buffer, options: { maxDepth?: number } = {}) {
     this.#bytes = bytes;
     this.#maxDepth = options.maxDepth ?? defaultMaxDepth;
-    this.#kinds = new Uint8Array(this.#maxDepth + 1);
-    this.#roles = new Uint8Array(this.#maxDepth + 1);
-    this.#wordStart = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
-    this.#words = new Uint32Array(
-      bytes.buffer,
-      bytes.byteOffset + this.#wordStart,
-      Math.floor((bytes.length - this.#wordStart) / 4),
-    );
   }
 
   /** The fields read; complete once `step` returned true. */
@@ -150,10 +154,30 @@ export class BodyScanner {
 
   /** Scans on for about `budget` bytes; true when the whole body was scanned. Throws MalformedBodyError. */
   step(budget: number = Number.POSITIVE_INFINITY): boolean {
+    if (this.#kinds !== undefined) return this.#scan(budget);
+    // A scan that ends within this step (every body up to a slice: nearly every request) borrows the shared
+    // stacks, so that it allocates nothing; they are given back however the step ends.
+    if (!sharedStacks.lent && this.#maxDepth <= defaultMaxDepth && this.#position + budget >= this.#bytes.length) {
+      sharedStacks.lent = true;
+      this.#kinds = sharedStacks.kinds;
+      this.#roles = sharedStacks.roles;
+      try {
+        return this.#scan(budget);
+      } finally {
+        this.#kinds = undefined;
+        sharedStacks.lent = false;
+      }
+    }
+    this.#kinds = new Uint8Array(this.#maxDepth + 1);
+    this.#roles = new Uint8Array(this.#maxDepth + 1);
+    return this.#scan(budget);
+  }
+
+  #scan(budget: number): boolean {
     // The state lives in locals while scanning (a field per byte is slower), and goes back to fields at a stop.
     const bytes = this.#bytes;
     const length = bytes.length;
-    const kinds = this.#kinds;
+    const kinds = this.#kinds as Uint8Array;
     const roles = this.#roles;
     let position = this.#position;
     let depth = this.#depth;
@@ -296,13 +320,25 @@ export class BodyScanner {
   #lastStringEscaped = false;
   // The position of the next backslash at or after the string being read (the length when there is none).
   #nextBackslash = -1;
-  // The body as 32-bit words from its first 4-byte-aligned byte, `#wordStart`, for the control-character check.
-  readonly #words: Uint32Array;
-  readonly #wordStart: number;
+  // The body as 32-bit words from its first 4-byte-aligned byte, `#wordStart`, for the control-character check
+  // of long strings; made at the first one (a short body never needs it).
+  #words: Uint32Array | undefined;
+  #wordStart = 0;
 
   /** Scans a string whose content starts at `position`; returns the position after its closing quote. */
   #string(position: number): number {
     const bytes = this.#bytes;
+    // Most strings (keys, names, ids) are short: a byte loop finds their end for less than two native searches.
+    const shortEnd = Math.min(position + shortStringBytes, bytes.length);
+    for (let cursor = position; cursor < shortEnd; cursor += 1) {
+      const byte = bytes[cursor] as number;
+      if (byte === 0x22) {
+        this.#lastStringEscaped = false;
+        return cursor + 1;
+      }
+      // An escape or a control character: the general path below reads (or rejects) it.
+      if (byte === 0x5c || byte < 0x20) break;
+    }
     let escaped = false;
     while (true) {
       // The quote and the backslash are found natively (memchr); the bytes between are only checked for
@@ -335,7 +371,16 @@ export class BodyScanner {
   /** Throws when a byte in `start..end` is a control character (below 0x20), which a JSON string may not hold. */
   #rejectControlCharacters(start: number, end: number): void {
     const bytes = this.#bytes;
-    const words = this.#words;
+    let words = this.#words;
+    if (words === undefined) {
+      this.#wordStart = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
+      words = new Uint32Array(
+        bytes.buffer,
+        bytes.byteOffset + this.#wordStart,
+        Math.floor((bytes.length - this.#wordStart) / 4),
+      );
+      this.#words = words;
+    }
     const wordStart = this.#wordStart;
     let position = start;
     // Byte by byte up to a word boundary, then a word at a time, then the tail byte by byte.

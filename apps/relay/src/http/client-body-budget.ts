@@ -21,27 +21,47 @@ export class ClientBodyBudget {
 
   /** A lease holding nothing yet, for one request of `clientId`. */
   lease(clientId: string): BodyBytesLease {
-    let held = 0;
-    return {
-      add: (bytes) => {
-        const current = this.#inFlight.get(clientId) ?? 0;
-        if (current + bytes > this.limit) throw overBudget(current, this.limit);
-        this.#inFlight.set(clientId, current + bytes);
-        held += bytes;
-      },
-      release: () => {
-        if (held === 0) return;
-        const remaining = (this.#inFlight.get(clientId) ?? 0) - held;
-        held = 0;
-        if (remaining <= 0) this.#inFlight.delete(clientId);
-        else this.#inFlight.set(clientId, remaining);
-      },
-    };
+    return new ClientBodyLease(this, clientId);
+  }
+
+  /** Counts `bytes` more for `clientId`, or throws the 429 ApiError (a lease's step: use `lease`). */
+  take(clientId: string, bytes: number): void {
+    const current = this.#inFlight.get(clientId) ?? 0;
+    if (current + bytes > this.limit) throw overBudget(current, this.limit);
+    this.#inFlight.set(clientId, current + bytes);
+  }
+
+  /** Counts `bytes` of `clientId` no more (a lease's step: use `lease`). */
+  giveBack(clientId: string, bytes: number): void {
+    const remaining = (this.#inFlight.get(clientId) ?? 0) - bytes;
+    if (remaining <= 0) this.#inFlight.delete(clientId);
+    else this.#inFlight.set(clientId, remaining);
   }
 
   /** Body bytes in flight, per client id. */
   snapshot(): Record<string, number> {
     return Object.fromEntries(this.#inFlight);
+  }
+}
+
+// One object per request and no closures: a lease is taken on every request's path.
+class ClientBodyLease implements BodyBytesLease {
+  #held = 0;
+
+  constructor(
+    readonly budget: ClientBodyBudget,
+    readonly clientId: string,
+  ) {}
+
+  add(bytes: number): void {
+    this.budget.take(this.clientId, bytes);
+    this.#held += bytes;
+  }
+
+  release(): void {
+    if (this.#held === 0) return;
+    this.budget.giveBack(this.clientId, this.#held);
+    this.#held = 0;
   }
 }
 

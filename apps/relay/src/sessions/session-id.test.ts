@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ScannedBody, scanBody } from '../http/body-scanner.js';
 import { identifySession, sessionFromUserId } from './session-id.js';
@@ -72,6 +73,25 @@ describe('identifySession', () => {
     ['a user_id that is JSON but no object', { metadata: { user_id: '{"session_id":' } }],
   ])('only strings count: %s gives a prompt hash, never a throw', (_name, body) => {
     expect(identifySession(undefined, scanned(body), 'c').source).toBe('prompt-hash');
+  });
+
+  it.each([
+    ['a string system and content', { system: 'be brief', messages: [{ role: 'user', content: 'hello' }] }],
+    [
+      'blocks',
+      { system: [{ text: 'a' }, { text: 'b\\u00e9' }], messages: [{ content: [{ text: 'x' }, { text: 'y' }] }] },
+    ],
+    ['no texts at all', { model: 'm' }],
+  ])('keeps the prompt-hash id of earlier versions (%s): stored sessions keep their affinity', (_name, body) => {
+    // The id as earlier versions computed it: an incremental SHA-256 of the same bytes.
+    const { raw, fields } = scanned(body);
+    const reference = createHash('sha256');
+    for (const range of fields.systemTexts) reference.update(raw.subarray(range.start, range.end)).update('\u0000');
+    reference.update('\u0001');
+    for (const range of fields.firstMessageTexts)
+      reference.update(raw.subarray(range.start, range.end)).update('\u0000');
+    const expected = scopedSessionId('c', `prompt-${reference.digest('hex').slice(0, 32)}`);
+    expect(identifySession(undefined, { raw, fields }, 'c').id).toBe(expected);
   });
 
   it('does not decode or parse a user_id longer than Claude Code sends', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeString, type ScannedBody, type StringRange } from '../http/body-scanner.js';
 import { scopedSessionId } from './session-scope.js';
 
@@ -62,17 +62,35 @@ export function sessionFromUserId(userId: string | undefined): string | undefine
   return legacyUserIdSession.exec(userId)?.[1];
 }
 
-/** A hash of the raw bytes of the prompt prefix's text strings (cache_control and other fields do not count). */
+/**
+ * A hash of the raw bytes of the prompt prefix's text strings (cache_control and other fields do not count): each
+ * `system` text and then a `\u0001`, each first-message text, every text followed by a `\u0000`. They are copied
+ * into one buffer and hashed in one call, which for a short prompt costs half of an incremental hash.
+ */
 function promptPrefixHash(body: ScannedBody | undefined): string {
-  const hash = createHash('sha256');
+  let prefix = emptyPrefix;
   if (body) {
-    hashRanges(hash, body.raw, body.fields.systemTexts);
-    hash.update('\u0001');
-    hashRanges(hash, body.raw, body.fields.firstMessageTexts);
+    const { systemTexts, firstMessageTexts } = body.fields;
+    let length = 1;
+    for (const range of systemTexts) length += range.end - range.start + 1;
+    for (const range of firstMessageTexts) length += range.end - range.start + 1;
+    prefix = Buffer.allocUnsafe(length);
+    const at = copyRanges(body.raw, systemTexts, prefix, 0);
+    prefix[at] = 0x01;
+    copyRanges(body.raw, firstMessageTexts, prefix, at + 1);
   }
-  return `prompt-${hash.digest('hex').slice(0, 32)}`;
+  return `prompt-${hash('sha256', prefix, 'hex').slice(0, 32)}`;
 }
 
-function hashRanges(hash: ReturnType<typeof createHash>, raw: Buffer, ranges: StringRange[]): void {
-  for (const range of ranges) hash.update(raw.subarray(range.start, range.end)).update('\u0000');
+const emptyPrefix = Buffer.alloc(0);
+
+/** Copies each range of `raw` into `target` from `at`, each followed by a zero byte; returns the end. */
+function copyRanges(raw: Buffer, ranges: StringRange[], target: Buffer, at: number): number {
+  let end = at;
+  for (const range of ranges) {
+    end += raw.copy(target, end, range.start, range.end);
+    target[end] = 0x00;
+    end += 1;
+  }
+  return end;
 }

@@ -26,6 +26,33 @@ function frame(chunks: Buffer[]) {
 }
 
 describe('SseEventFramer', () => {
+  it("tells the sink where an event's first line ends when it saw it, however the stream is cut", () => {
+    const bytes = Buffer.from(`: comment\n\n${stream.join('')}`);
+    for (const size of [1, 5, 30, 64, bytes.length]) {
+      const seen: { line: string; known: boolean }[] = [];
+      const framer = new SseEventFramer((buffer, start, end, firstLineEnd) => {
+        const line = buffer.toString('utf8', start, buffer.indexOf(0x0a, start)).replace(/\r$/, '');
+        if (firstLineEnd !== -1) {
+          // Known: the first line feed of the event, exactly.
+          expect(firstLineEnd).toBe(buffer.indexOf(0x0a, start));
+          expect(firstLineEnd).toBeLessThan(end);
+        }
+        seen.push({ line, known: firstLineEnd !== -1 });
+        return true;
+      });
+      for (let offset = 0; offset < bytes.length; offset += size) framer.push(bytes.subarray(offset, offset + size));
+      expect(seen.map((event) => event.line)).toEqual([
+        ': comment',
+        'event: message_start',
+        'event: content_block_delta',
+        'event: ping',
+        'event: message_stop',
+      ]);
+      // Whole in one chunk, every event's first line is known.
+      if (size === bytes.length) expect(seen.every((event) => event.known)).toBe(true);
+    }
+  });
+
   it('finds every event, and forwards only whole events, however the stream is cut', () => {
     const bytes = Buffer.from(stream.join(''));
     for (const size of [1, 2, 3, 7, 50, bytes.length]) {
@@ -92,6 +119,11 @@ describe('isWellFormedEvent', () => {
   ])('%j → %s', (event, expected) => {
     const buffer = Buffer.from(event);
     expect(isWellFormedEvent(buffer, 0, buffer.length)).toBe(expected);
+    // The same verdict when the caller says where the first line ends.
+    const firstLineEnd = buffer.indexOf(0x0a);
+    expect(isWellFormedEvent(buffer, 0, buffer.length, firstLineEnd === -1 ? buffer.length : firstLineEnd)).toBe(
+      expected,
+    );
   });
 });
 

@@ -3,10 +3,11 @@ const carriageReturn = 0x0d;
 const emptyBuffer = Buffer.alloc(0);
 
 /**
- * Receives each complete event: its bytes are `buffer[start, end)`, without the blank line that ended it.
- * Returning `false` rejects the event: framing stops, and `push` returns only the bytes before it.
+ * Receives each complete event: its bytes are `buffer[start, end)`, without the blank line that ended it;
+ * `firstLineEnd` is the position of the line feed that ends its first line, found on the way (-1 when the event
+ * came in pieces). Returning `false` rejects the event: framing stops, and `push` returns only the bytes before it.
  */
-export type EventSink = (buffer: Buffer, start: number, end: number) => boolean | undefined;
+export type EventSink = (buffer: Buffer, start: number, end: number, firstLineEnd: number) => boolean | undefined;
 
 /**
  * Cuts an SSE byte stream into whole events (an event ends with a blank line: `\n\n` or `\r\n\r\n`) as the
@@ -45,6 +46,8 @@ export class SseEventFramer {
     let readyEnd = 0;
     let joined: Buffer | undefined;
     let joinedChunkEnd = 0;
+    // Where the first line of the event that starts in this chunk ends, once seen.
+    let firstLineEnd = -1;
     let lineFeedAt = chunk.indexOf(lineFeed, 0);
     while (lineFeedAt !== -1) {
       const lineLength = this.#carriedLineLength + (lineFeedAt - lineStart);
@@ -63,8 +66,8 @@ export class SseEventFramer {
           this.#held = [];
           const offset = this.heldBytes;
           this.heldBytes = 0;
-          if (blankStart + offset > 0 && !this.#emit(joined, 0, blankStart + offset)) return emptyBuffer;
-        } else if (blankStart > eventStart && !this.#emit(chunk, eventStart, blankStart)) {
+          if (blankStart + offset > 0 && !this.#emit(joined, 0, blankStart + offset, -1)) return emptyBuffer;
+        } else if (blankStart > eventStart && !this.#emit(chunk, eventStart, blankStart, firstLineEnd)) {
           // Ready: what came before the rejected event.
           if (!joined) return chunk.subarray(0, eventStart);
           return eventStart > joinedChunkEnd
@@ -73,9 +76,14 @@ export class SseEventFramer {
         }
         eventStart = lineStart;
         readyEnd = lineStart;
+        firstLineEnd = -1;
+      } else if (firstLineEnd === -1 && blankStart === eventStart && this.#held.length === 0) {
+        firstLineEnd = lineFeedAt;
       }
-      // A blank line right after is the common case (the end of an event): no search needed for it.
-      lineFeedAt = chunk[lineStart] === lineFeed ? lineStart : chunk.indexOf(lineFeed, lineStart);
+      // A blank line right after is the common case (the end of an event), and a chunk often ends with an
+      // event: no search needed for either.
+      lineFeedAt =
+        chunk[lineStart] === lineFeed ? lineStart : lineStart < chunk.length ? chunk.indexOf(lineFeed, lineStart) : -1;
     }
     if (lineStart < chunk.length) {
       this.#carriedLineLength += chunk.length - lineStart;
@@ -94,8 +102,8 @@ export class SseEventFramer {
     return readyEnd === chunk.length ? chunk : chunk.subarray(0, readyEnd);
   }
 
-  #emit(buffer: Buffer, start: number, end: number): boolean {
-    if (this.#sink(buffer, start, end) === false) {
+  #emit(buffer: Buffer, start: number, end: number, firstLineEnd: number): boolean {
+    if (this.#sink(buffer, start, end, firstLineEnd) === false) {
       this.rejected = true;
       this.#held = [];
       this.heldBytes = 0;

@@ -17,14 +17,18 @@ function startsWith(buffer: Buffer, at: number, field: readonly number[]): boole
  * True when the event `buffer[start, end)` has the shape the Messages API sends and an SDK can parse:
  * `event: <name>`, then `data:` lines holding one JSON object (its first byte `{`, its last `}`), or only
  * comment lines. A cheap check of the framing (the event's first line and its last byte), not a JSON parse:
- * it catches a cut-off or garbled event, `data: null`, an event without data.
+ * it catches a cut-off or garbled event, `data: null`, an event without data. `firstLineEnd`, when the caller
+ * knows it (the framer's sink is given it), is where the name line ends; -1 has it searched.
  */
-export function isWellFormedEvent(buffer: Buffer, start: number, end: number): boolean {
+export function isWellFormedEvent(buffer: Buffer, start: number, end: number, firstLineEnd = -1): boolean {
   if (buffer[start] === colon) return true;
   if (!startsWith(buffer, start, eventField)) return false;
-  // The name line is short: a loop is cheaper than a native search.
-  let nameEnd = start + eventField.length;
-  while (nameEnd < end && buffer[nameEnd] !== lineFeed) nameEnd += 1;
+  let nameEnd = firstLineEnd;
+  if (nameEnd === -1) {
+    // The name line is short: a loop is cheaper than a native search.
+    nameEnd = start + eventField.length;
+    while (nameEnd < end && buffer[nameEnd] !== lineFeed) nameEnd += 1;
+  }
   if (nameEnd >= end) return false;
   let dataStart = nameEnd + 1;
   if (!startsWith(buffer, dataStart, dataField)) return false;

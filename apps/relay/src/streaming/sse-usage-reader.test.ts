@@ -41,6 +41,21 @@ describe('SseUsageReader', () => {
   });
 });
 
+describe('SseUsageReader event names', () => {
+  it.each([
+    ['the usual spelling', 'event: message_stop\ndata: {"type":"message_stop"}\n\n', true],
+    ['CRLF', 'event: message_stop\r\ndata: {"type":"message_stop"}\r\n\r\n', true],
+    ['blanks after the name', 'event: message_stop  \ndata: {"type":"message_stop"}\n\n', true],
+    ['a name alone, no data line', 'event: message_stop\n\n', true],
+    ['a longer name', 'event: message_stopped\ndata: {"type":"message_stop"}\n\n', false],
+    ['no space after the colon', 'event:message_stop\ndata: {"type":"message_stop"}\n\n', false],
+  ])('%s: message_stop counted is %s', (_name, text, completed) => {
+    const reader = new SseUsageReader();
+    reader.push(Buffer.from(text));
+    expect(reader.completed).toBe(completed);
+  });
+});
+
 describe('JsonUsageReader', () => {
   it('reads usage from a non-streaming message split into chunks', () => {
     const body = Buffer.from(

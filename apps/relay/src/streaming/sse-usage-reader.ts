@@ -16,6 +16,29 @@ const quote = 0x22;
 const backslash = 0x5c;
 // Longer than any model id the API has: a longer value is not read as one.
 const longestModel = 128;
+const lineFeed = 0x0a;
+const carriageReturn = 0x0d;
+// The interesting names as bytes, for a check without a string (the usual spelling: the name, then the line end).
+const interestingNameBytes = [...interestingEvents].map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
+
+/** The interesting event named at `nameStart` when it is spelled exactly so (then `\n` or `\r\n`), else undefined. */
+function exactName(buffer: Buffer, nameStart: number, end: number): string | undefined {
+  candidates: for (const { name, bytes } of interestingNameBytes) {
+    const after = nameStart + bytes.length;
+    if (after >= end) continue;
+    for (let index = 0; index < bytes.length; index += 1)
+      if (buffer[nameStart + index] !== bytes[index]) continue candidates;
+    const next = buffer[after];
+    if (next === lineFeed || (next === carriageReturn && buffer[after + 1] === lineFeed)) return name;
+  }
+  return undefined;
+}
+
+/** True when `buffer` holds `prefix` at `at` (a byte loop: cheaper than a native compare for a few bytes). */
+function hasPrefix(buffer: Buffer, at: number, prefix: Buffer): boolean {
+  for (let index = 0; index < prefix.length; index += 1) if (buffer[at + index] !== prefix[index]) return false;
+  return true;
+}
 
 /**
  * Reads token usage from the events of an SSE stream as they pass: `message_start` (input and cache tokens),
@@ -49,10 +72,14 @@ export class SseUsageReader {
     // The interesting names start with "m" or "e": most events (content_block_delta, ping) stop at this byte.
     const initial = buffer[nameStart];
     if (initial !== letterM && initial !== letterE) return;
-    if (buffer.compare(eventPrefix, 0, eventPrefix.length, start, nameStart) !== 0) return;
-    const nameEnd = Math.min(end, nameStart + longestInterestingName + 1);
-    const name = buffer.toString('latin1', nameStart, nameEnd).split(/\r?\n/, 1)[0]?.trim() ?? '';
-    if (!interestingEvents.has(name)) return;
+    if (nameStart > end || !hasPrefix(buffer, start, eventPrefix)) return;
+    // The name as the API spells it is matched on the bytes; any other spelling (trailing blanks) the slow way.
+    let name = exactName(buffer, nameStart, end);
+    if (name === undefined) {
+      const nameEnd = Math.min(end, nameStart + longestInterestingName + 1);
+      name = buffer.toString('latin1', nameStart, nameEnd).split(/\r?\n/, 1)[0]?.trim() ?? '';
+      if (!interestingEvents.has(name)) return;
+    }
     if (name === 'message_stop') {
       this.completed = true;
       return;

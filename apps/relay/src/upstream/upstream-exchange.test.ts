@@ -71,7 +71,6 @@ describe('UpstreamExchange', () => {
     exchange.onResponseData(controller, Buffer.from(start.slice(0, 10)));
     exchange.onResponseData(controller, Buffer.from(start.slice(10) + delta.slice(0, 4)));
     expect(await exchange.opening()).toEqual({ kind: 'event' });
-    expect(controller.paused).toBe(true);
     const response = new FakeResponse();
     const relayed = exchange.relayTo(response as unknown as ServerResponse);
     expect(response.text).toBe(start);
@@ -80,6 +79,38 @@ describe('UpstreamExchange', () => {
     expect(await relayed).toEqual({ end: 'complete' });
     expect(response.text).toBe(start + delta + stop);
     expect(exchange.usage.input).toBe(5);
+  });
+
+  it('holds what comes before the commit without pausing the upstream, up to 64 KiB, then pauses it', async () => {
+    const { exchange, controller } = open();
+    exchange.onResponseData(controller, Buffer.from(start + delta));
+    expect(await exchange.opening()).toEqual({ kind: 'event' });
+    expect(controller.paused).toBe(false);
+    let held = start.length + delta.length;
+    while (held <= 64 * 1024) {
+      exchange.onResponseData(controller, Buffer.from(delta));
+      held += delta.length;
+    }
+    expect(controller.paused).toBe(true);
+    const response = new FakeResponse();
+    const relayed = exchange.relayTo(response as unknown as ServerResponse);
+    expect(controller.paused).toBe(false);
+    expect(response.text.length).toBe(held);
+    exchange.onResponseData(controller, Buffer.from(stop));
+    exchange.onResponseEnd();
+    expect(await relayed).toEqual({ end: 'complete' });
+    expect(response.text.endsWith(delta + stop)).toBe(true);
+  });
+
+  it('holds a whole answer that ended before the commit, and relays it at once', async () => {
+    const { exchange, controller } = open();
+    exchange.onResponseData(controller, Buffer.from(start + delta + stop));
+    exchange.onResponseEnd();
+    expect(await exchange.opening()).toEqual({ kind: 'event' });
+    expect(controller.paused).toBe(false);
+    const response = new FakeResponse();
+    expect(await exchange.relayTo(response as unknown as ServerResponse)).toEqual({ end: 'complete' });
+    expect(response.text).toBe(start + delta + stop);
   });
 
   it.each([

@@ -44,6 +44,10 @@ export interface ExchangeTimeouts {
 
 // A refused answer's body (a 429 or 529 being retried elsewhere) is read this far to keep its connection; further, it is cut.
 const maximumDiscardedBytes = 128 * 1024;
+// Before the caller chose what to do with the body, this much of it is held as it comes; past it, the upstream is
+// paused. An answer that came whole with its head (the usual short one) is so held without pausing and resuming
+// the upstream's parser.
+const maximumHeldBytes = 64 * 1024;
 
 /**
  * One upstream request as an undici dispatch handler. The answer's status and headers resolve `answer`.
@@ -53,8 +57,9 @@ const maximumDiscardedBytes = 128 * 1024;
  * client response: whole events are written on (an event the relay cannot frame is never forwarded), usage
  * is read from the same framing, and when the client's socket is full the upstream connection is paused, so
  * a slow reader holds the upstream socket rather than the relay's memory — for at most `writeStallMs`.
- * A stream that goes silent past `idleMs` ends as `stalled`. Writing to the client straight from the
- * handler spares a body stream and a promise per request.
+ * Until the caller chooses, up to 64 KiB of the body is held, then the upstream is paused too. A stream that
+ * goes silent past `idleMs` ends as `stalled`. Writing to the client straight from the handler spares a body
+ * stream and a promise per request; one timer per exchange times it all.
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Resolves once, with the answer or the failure before it; never rejects. */
@@ -67,6 +72,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #abortEnd: BodyEnd | undefined;
   #mode: 'waiting' | 'discard' | 'relay' = 'waiting';
   #held: Buffer[] | undefined;
+  #heldBytes = 0;
   #discarded = 0;
   // Set when the body ended (or failed) before the caller chose what to do with it.
   #ending: RelayResult | undefined;
@@ -79,7 +85,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #jsonReader: JsonUsageReader | undefined;
   // Chunks parsed from one socket read keep arriving after pause(): wait for one drain, not one per chunk.
   #waitingForDrain = false;
+  // One timer at a time, for the first event, the idle budget or the write stall (see `#onTimer`); when it is
+  // due (performance.now() time). A healthy stream arms it once, at its head, and clears it at its end.
   #timer: NodeJS.Timeout | undefined;
+  #timerDueAt = 0;
   #lastEventAt = 0;
   readonly #dispatchedAt: number;
 
@@ -88,7 +97,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.answer = new Promise((resolve) => {
       this.#answered = resolve;
     });
-    this.#dispatchedAt = performance.now();
+    this.#dispatchedAt = timeouts.firstEventMs === undefined ? 0 : performance.now();
   }
 
   /** Tokens read from the body so far (all of it once the body ended). */
@@ -144,8 +153,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       if (this.#ending) resolve(this.#ending);
       else {
         this.#ended = resolve;
-        if (full) this.#waitForDrain();
-        else {
+        if (full) {
+          // The held bytes filled the client's socket: the upstream waits for it (it may not be paused yet).
+          this.#controller?.pause();
+          this.#waitForDrain();
+        } else {
+          // The held events reach the client now: the idle budget runs from here.
+          if (this.#framer) this.#lastEventAt = performance.now();
           this.#watchIdle();
           this.#controller?.resume();
         }
@@ -164,10 +178,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       this.#sseReader = new SseUsageReader();
       this.#framer = new SseEventFramer(this.#readEvent);
       const budget = this.#timeouts.firstEventMs;
-      if (budget !== undefined) {
-        const left = budget - (performance.now() - this.#dispatchedAt);
-        this.#timer = setTimeout(this.#onFirstEventTimeout, Math.max(1, left));
-      }
+      if (budget !== undefined) this.#arm(this.#dispatchedAt + budget);
     } else this.#jsonReader = new JsonUsageReader();
     this.#answered?.({ kind: 'answered', statusCode, headers, eventStream });
     this.#answered = undefined;
@@ -190,13 +201,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
         this.abort(new Error('the upstream sent an event that could not be framed'), 'malformed');
         return;
       }
-      if (this.#framer.events > before) this.#lastEventAt = performance.now();
+      // Only a relayed stream's silence is timed (`relayTo` starts the count): one clock read per chunk then.
+      if (this.#mode === 'relay' && this.#framer.events > before) this.#lastEventAt = performance.now();
       ready = framed;
       if (this.#mode === 'waiting' && !this.#opening && this.#framer.events > 0) {
-        this.#holdReady(ready);
-        controller.pause();
+        this.#holdReady(controller, ready);
         const errorType = this.#sseReader?.errorType;
-        this.#clearTimer();
+        // The timer stays armed: once the stream is relayed it times the idle budget (see `#onTimer`).
         this.#open(errorType ? { kind: 'error-event', errorType } : { kind: 'event' });
         return;
       }
@@ -236,8 +247,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Writes ready bytes on, or holds them while the caller has not chosen (the first event before the commit). */
   #forward(controller: Dispatcher.DispatchController, ready: Buffer): void {
     if (this.#mode === 'waiting') {
-      this.#holdReady(ready);
-      if (!this.#framer) controller.pause();
+      this.#holdReady(controller, ready);
       return;
     }
     if (!(this.#response as ServerResponse).write(ready)) {
@@ -246,14 +256,16 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  #holdReady(ready: Buffer): void {
+  #holdReady(controller: Dispatcher.DispatchController, ready: Buffer): void {
     if (ready.length === 0) return;
     this.#held ??= [];
     this.#held.push(ready);
+    this.#heldBytes += ready.length;
+    if (this.#heldBytes > maximumHeldBytes) controller.pause();
   }
 
-  readonly #readEvent = (buffer: Buffer, start: number, end: number): boolean => {
-    if (!isWellFormedEvent(buffer, start, end)) return false;
+  readonly #readEvent = (buffer: Buffer, start: number, end: number, firstLineEnd: number): boolean => {
+    if (!isWellFormedEvent(buffer, start, end, firstLineEnd)) return false;
     (this.#sseReader as SseUsageReader).readEvent(buffer, start, end);
     return true;
   };
@@ -287,7 +299,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.#response?.once('drain', this.#onDrain);
     // While the client does not read, the upstream is paused: its silence is ours, not a stall.
     this.#clearTimer();
-    this.#timer = setTimeout(this.#onWriteStall, this.#timeouts.writeStallMs);
+    this.#arm(performance.now() + this.#timeouts.writeStallMs);
   }
 
   readonly #onDrain = () => {
@@ -298,33 +310,48 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.#controller?.resume();
   };
 
-  /** Arms the idle timer of an event stream; it re-arms itself for what is left when events came meanwhile. */
+  /** Makes sure the timer fires by the end of an event stream's idle budget (an earlier one is kept). */
   #watchIdle(): void {
     if (!this.#framer || this.#mode !== 'relay') return;
-    if (this.#lastEventAt === 0) this.#lastEventAt = performance.now();
-    const left = this.#timeouts.idleMs - (performance.now() - this.#lastEventAt);
-    this.#timer = setTimeout(this.#onIdleCheck, Math.max(1, left));
+    const idleDueAt = this.#lastEventAt + this.#timeouts.idleMs;
+    if (this.#timer !== undefined) {
+      if (this.#timerDueAt <= idleDueAt) return;
+      this.#clearTimer();
+    }
+    this.#arm(idleDueAt);
   }
 
-  readonly #onIdleCheck = () => {
+  /** Arms the timer for `dueAt`, in whole milliseconds (timers of one duration share one list in Node). */
+  #arm(dueAt: number): void {
+    this.#timerDueAt = dueAt;
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(dueAt - performance.now())));
+  }
+
+  /** The timer fired: what it means depends on where the exchange is. */
+  readonly #onTimer = () => {
     this.#timer = undefined;
-    if (this.#waitingForDrain) return;
-    if (performance.now() - this.#lastEventAt >= this.#timeouts.idleMs) {
+    const now = performance.now();
+    if (this.#waitingForDrain) {
+      if (now < this.#timerDueAt) this.#arm(this.#timerDueAt);
+      else this.abort(new ClientWriteStallError(this.#timeouts.writeStallMs), 'client-stalled');
+      return;
+    }
+    if (!this.#opening) {
+      if (this.#mode === 'discard' || this.#ending) return;
+      if (now < this.#timerDueAt) {
+        this.#arm(this.#timerDueAt);
+        return;
+      }
+      const error = new FirstEventTimeoutError(this.#timeouts.firstEventMs as number);
+      this.#open({ kind: 'failed', end: 'first-event-timeout', error });
+      this.abort(error, 'upstream-failed');
+      return;
+    }
+    // Opened: while the caller has not chosen, nothing is timed; `relayTo` arms the idle budget.
+    if (this.#mode !== 'relay') return;
+    if (now - this.#lastEventAt >= this.#timeouts.idleMs) {
       this.abort(new StreamStalledError(this.#timeouts.idleMs), 'stalled');
     } else this.#watchIdle();
-  };
-
-  readonly #onWriteStall = () => {
-    this.#timer = undefined;
-    this.abort(new ClientWriteStallError(this.#timeouts.writeStallMs), 'client-stalled');
-  };
-
-  readonly #onFirstEventTimeout = () => {
-    this.#timer = undefined;
-    if (this.#opening) return;
-    const error = new FirstEventTimeoutError(this.#timeouts.firstEventMs as number);
-    this.#open({ kind: 'failed', end: 'first-event-timeout', error });
-    this.abort(error, 'upstream-failed');
   };
 
   #clearTimer(): void {
