@@ -1,33 +1,15 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createMockAnthropic } from '@relay/mock-anthropic';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRequest } from './api-client.js';
+import { runRelayCli } from './relay-cli.js';
 import { startRelayProcess, stopAllRelays } from './relay-process.js';
 
-const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const cleanEnvironment = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(RELAY_|ANTHROPIC_|REDIS_URL)/.test(name)),
-);
-
-function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: cleanEnvironment });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-}
+const runCli = (args: string[], cwd: string) => runRelayCli(args, { cwd });
 
 afterEach(async () => {
   await stopAllRelays();

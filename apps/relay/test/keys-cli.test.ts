@@ -1,38 +1,17 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createMockAnthropic, type MockAnthropic } from '@relay/mock-anthropic';
 import { waitFor } from '@relay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StateFile } from '../src/auth/state-file.js';
 import { messageRequest } from './api-client.js';
+import { runRelayCli } from './relay-cli.js';
 import { type RelayProcess, startRelayProcess, stopAllRelays } from './relay-process.js';
 
-const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const runCli = (args: string[], environment: Record<string, string> = {}) => runRelayCli(args, { environment });
 const adminToken = 'admin-token-for-the-keys-cli-test';
 const keyPattern = /relay_[A-Za-z0-9_-]{43}/;
-
-function runCli(
-  args: string[],
-  environment: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(RELAY_|ANTHROPIC_|REDIS_URL)/.test(name)),
-  );
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...clean, ...environment } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-}
 
 const statusWith = async (relay: RelayProcess, key: string, model = 'claude-sonnet-4-6') =>
   (await fetch(`${relay.url}/v1/messages`, messageRequest(key, { body: { model } }))).status;

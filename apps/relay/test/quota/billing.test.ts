@@ -1,16 +1,16 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { createMockAnthropic, type MockAnthropic, type MockUsage } from '@relay/mock-anthropic';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateClientKey } from '../../src/auth/client-key.js';
 import type { RelayConfigInput } from '../../src/config/config-schema.js';
+import { runRelayCli } from '../relay-cli.js';
 import { startRelayProcess, stopAllRelays } from '../relay-process.js';
+
+const runCli = (args: string[], environment: Record<string, string> = {}) => runRelayCli(args, { environment });
+
 import { adminUsage, contentOf, messageFor, receivedUsage, sendRequest, UsageTally } from './usage-support.js';
 
 const adminToken = 'admin-token-billing-e2e';
 const clientKey = generateClientKey();
-const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /**
  * A fixed set of usage blocks and their cost worked out by hand from the public list ($/MTok = µ$ per token) and the
@@ -105,25 +105,6 @@ function relayConfig(overrides: Partial<RelayConfigInput> = {}): RelayConfigInpu
     },
     ...overrides,
   };
-}
-
-function runCli(
-  args: string[],
-  environment: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(RELAY_|ANTHROPIC_|REDIS_URL)/.test(name)),
-  );
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...clean, ...environment } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  return once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
 }
 
 describe('billing through the relay', () => {
